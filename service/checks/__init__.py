@@ -1,0 +1,1 @@
+"""Checks: pure functions from values to findings (data, never exceptions)."""

@@ -1,0 +1,28 @@
+"""Exceptions raised by the service.
+
+* ServiceError            root; caught at the CLI/UI edge only, shown as one line
+  * ConfigError           settings missing or inconsistent
+  * IngestError           a file could not be turned into a Document (the message is the record's ``error``)
+    * EmptyTextError      the file has no text at all (empty file, scanned PDF without a text layer)
+
+Business-rule failures (identities, prose vs tables) are findings, i.e. data, never exceptions.
+A batch turns every IngestError into a ``failed`` record and goes on.
+"""
+
+from __future__ import annotations
+
+
+class ServiceError(Exception):
+    """Root of every error the service raises on purpose."""
+
+
+class ConfigError(ServiceError):
+    """Settings are missing or inconsistent."""
+
+
+class IngestError(ServiceError):
+    """A file could not be read as a report; the message is a one-line reason."""
+
+
+class EmptyTextError(IngestError):
+    """The file holds no text (empty file, or a PDF without a text layer)."""
