@@ -1,0 +1,1 @@
+"""Evals: gold data, generated variants, scorer and runner."""

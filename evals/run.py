@@ -1,0 +1,147 @@
+"""``nianbao evals run``: extract every gold case, score it, print a table, write reports, compare with the baseline."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import subprocess
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+from evals.score import CaseScore, Summary, score_case, summarize
+from service.batch import extract_file
+from service.config import Settings
+from service.extract.reader import READER_VERSION
+
+ROOT = Path(__file__).resolve().parent
+GOLD = ROOT / "gold"
+SAMPLES = ROOT / "data" / "samples"
+VARIANTS = ROOT / "data" / "variants"
+REPORTS = ROOT / "reports"
+BASELINE = ROOT / "baseline.json"
+TOLERANCE = 1e-6
+
+
+def _cases(suite: str) -> list[tuple[str, str, Path, dict[str, Any]]]:
+    """(name, group, file, gold) for every case of a suite."""
+    cases = []
+    if suite in ("samples", "all"):
+        for gold_path in sorted(GOLD.glob("*.json")):
+            gold = json.loads(gold_path.read_text(encoding="utf-8"))
+            source = next(SAMPLES.glob(gold_path.stem + ".*"), None)
+            if source is not None:
+                cases.append((gold_path.stem, "samples", source, gold))
+    manifest = VARIANTS / "manifest.json"
+    if suite in ("variants", "all") and manifest.exists():
+        for item in json.loads(manifest.read_text(encoding="utf-8")):
+            group = "injected" if item["layout"].startswith("inject") else f"variant:{item['layout']}"
+            cases.append((item["file"], group, VARIANTS / item["file"], item))
+    return cases
+
+
+def _sha(paths: list[Path]) -> str:
+    digest = hashlib.sha256()
+    for path in sorted(paths):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def _git_commit() -> str:
+    try:
+        out = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=ROOT, check=False)
+    except OSError:
+        return "unknown"
+    return out.stdout.strip() or "unknown"
+
+
+def _line(name: str, s: Summary) -> str:
+    tables = " ".join(f"{t}={v:.2%}" for t, v in s.table_accuracy.items())
+    return (f"{name:<24} {s.cases:>5} {s.cell_accuracy:>9.2%} {s.all_correct_rate:>9.2%} "
+            f"{s.findings_precision:>8.2%} {s.findings_recall:>8.2%} {s.status_agreement:>8.2%}  {tables}")
+
+
+def run_evals(suite: str = "all", *, compare: bool = True, write_baseline: bool = False) -> int:
+    """Score the suite; print and write reports; exit code 1 on a regression against the baseline."""
+    settings = Settings()
+    cases = _cases(suite)
+    scores: list[CaseScore] = []
+    for name, group, path, gold in cases:
+        record = extract_file(path, settings).to_json_dict()
+        scores.append(score_case(name, group, record, gold))
+    groups: dict[str, list[CaseScore]] = defaultdict(list)
+    for s in scores:
+        groups[s.group].append(s)
+        if s.group.startswith("variant:"):
+            groups["variants (all layouts)"].append(s)
+    summaries = {"all": summarize(scores), **{g: summarize(v) for g, v in sorted(groups.items())}}
+    print(f"{'suite / group':<24} {'cases':>5} {'cells':>9} {'reports':>9} {'find-P':>8} {'find-R':>8} {'status':>8}")
+    for name, summary in summaries.items():
+        print(_line(name, summary))
+    rules = summaries["all"].per_rule
+    print("findings per rule: " + "  ".join(f"{r} P={v['precision']:.0%} R={v['recall']:.0%} (n={v['expected']})"
+                                            for r, v in rules.items()))
+    wrong = [(s.name, w) for s in scores for w in s.wrong]
+    for name, (path, expected, got) in wrong[:25]:
+        print(f"  wrong: {name} {path}: expected {expected!r}, got {got!r}")
+    report = {
+        "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "git_commit": _git_commit(),
+        "suite": suite,
+        "reader": READER_VERSION,
+        "prompts": [],
+        "model": None,
+        "datasets": {"gold": _sha(list(GOLD.glob("*.json"))),
+                     "variants": _sha([VARIANTS / "manifest.json"]) if (VARIANTS / "manifest.json").exists() else None},
+        "summaries": {k: v.as_dict() for k, v in summaries.items()},
+        "wrong": [{"case": n, "path": p, "expected": e, "got": g} for n, (p, e, g) in wrong],
+    }
+    REPORTS.mkdir(exist_ok=True)
+    stem = REPORTS / f"{suite}-{report['date'][:19].replace(':', '')}"
+    stem.with_suffix(".json").write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
+    stem.with_suffix(".md").write_text(_markdown(report, summaries), encoding="utf-8")
+    print(f"report: {stem.with_suffix('.md')}")
+    if write_baseline:
+        _write_baseline(summaries)
+        return 0
+    return 1 if compare and _regressed(summaries) else 0
+
+
+def _markdown(report: dict[str, Any], summaries: dict[str, Summary]) -> str:
+    lines = [f"# Evals {report['date']} ({report['git_commit']}, reader {report['reader']})", "",
+             "| group | cases | cell accuracy | reports all right | findings P | findings R | status |",
+             "|---|---|---|---|---|---|---|"]
+    for name, s in summaries.items():
+        lines.append(f"| {name} | {s.cases} | {s.cell_accuracy:.2%} | {s.all_correct_rate:.2%} | "
+                     f"{s.findings_precision:.2%} | {s.findings_recall:.2%} | {s.status_agreement:.2%} |")
+    return "\n".join(lines) + "\n"
+
+
+_METRICS = ("cell_accuracy", "all_correct_rate", "findings_precision", "findings_recall", "status_agreement")
+
+
+def _write_baseline(summaries: dict[str, Summary]) -> None:
+    data = {g: {m: getattr(s, m) for m in _METRICS} for g, s in summaries.items()}
+    BASELINE.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    print(f"baseline written: {BASELINE}")
+
+
+def _regressed(summaries: dict[str, Summary]) -> bool:
+    if not BASELINE.exists():
+        print("no baseline to compare with")
+        return False
+    baseline = json.loads(BASELINE.read_text(encoding="utf-8"))
+    worse = []
+    for group, metrics in baseline.items():
+        if group not in summaries:
+            continue
+        for metric, before in metrics.items():
+            now = getattr(summaries[group], metric)
+            if now < before - TOLERANCE:
+                worse.append(f"{group} {metric}: {before:.4f} -> {now:.4f}")
+    for line in worse:
+        print(f"REGRESSION {line}")
+    if not worse:
+        print("no regression against evals/baseline.json")
+    return bool(worse)
