@@ -111,12 +111,13 @@ def _rewrite(path: Path, records: list[dict[str, object]]) -> None:
     os.replace(tmp, path)
 
 
-def run_batch(inputs: list[Path], out_dir: Path, settings: Settings, *, progress: bool = True) -> BatchResult:
-    """Extract every input into ``out_dir/records.jsonl`` (appending as files finish), then write exports."""
+def run_batch(paths: list[Path], out_dir: Path, settings: Settings, *, progress: bool = True) -> BatchResult:
+    """Extract every file (folders are searched) into ``out_dir/records.jsonl`` as files finish, then export."""
     from tqdm import tqdm
 
     from service.export import write_exports
 
+    inputs = collect_inputs(paths)
     out_dir.mkdir(parents=True, exist_ok=True)
     records_path = out_dir / RECORDS
     previous = load_records(records_path)

@@ -64,7 +64,7 @@ def _extract(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         return 1 if record.status == "failed" else 0
     if not inputs:
         parser.error("no report files found (.txt .md .html .htm .pdf .docx)")
-    result = run_batch(inputs, Path(args.out), settings, progress=not args.no_progress)
+    result = run_batch(args.paths, Path(args.out), settings, progress=not args.no_progress)
     print(result.summary())
     print(f"written: {Path(args.out) / 'records.jsonl'}, cells.csv, reports.xlsx")
     return 1 if any(r.get("status") == "failed" for r in result.records) else 0
