@@ -62,6 +62,7 @@ def _choose(
     score: callable,  # type: ignore[valid-type]
 ) -> None:
     """Pick the readings of multi-reading rows that satisfy the most identities; record what stays ambiguous."""
+    rows = [(key, paths, _distinct(readings)) for key, paths, readings in rows]
     multi = [i for i, (_, _, rs) in enumerate(rows) if len(rs) > 1]
     combos = 1
     for i in multi:
@@ -94,6 +95,14 @@ def _choose(
                 table.cells[path] = options[0][col]
             else:
                 table.ambiguous[path] = values
+
+
+def _distinct(readings: list[Reading]) -> list[Reading]:
+    """Readings with different values (a row of eight zeros reads the same whichever zero is extra)."""
+    seen: dict[tuple[int | float | None, ...], Reading] = {}
+    for reading in readings:
+        seen.setdefault(tuple(c.value for c in reading), reading)
+    return list(seen.values())
 
 
 def _values(reading: Reading | None) -> list[int | float | None]:
