@@ -34,9 +34,17 @@ import zipfile
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 ROOT = Path(__file__).resolve().parents[1]
+
+Cells = dict[str, Any]  # cell path -> value (None = null); a missing key = absent
+Finding = dict[str, Any]
+Gold = dict[str, Any]
+Prose = dict[int, list[str]]
+Reading = tuple[Any, ...]
+Block = tuple[str, ...]
+RowSpec = tuple[str, str, str, str]  # (row key, kind top|single|sub, label, group label or "")
 
 # ---------------------------------------------------------------------------------------------
 # The form (labels verbatim from format.md §1.4 / §1.6)
@@ -61,11 +69,11 @@ APPL_COLS = COL_KEYS[:6]
 RESULTS_LABEL = "三、本年度办理结果"
 
 # (row key, kind, label, group label)   kind: top | single | sub
-_ROWS_HEAD = [
-    ("new_received", "top", "一、本年新收政府信息公开申请数量", None),
-    ("carried_over", "top", "二、上年结转政府信息公开申请数量", None),
-    ("granted", "single", "（一）予以公开", None),
-    ("partially_granted", "single", "（二）部分公开（区分处理的，只计这一情形，不计其他情形）", None),
+_ROWS_HEAD: list[RowSpec] = [
+    ("new_received", "top", "一、本年新收政府信息公开申请数量", ""),
+    ("carried_over", "top", "二、上年结转政府信息公开申请数量", ""),
+    ("granted", "single", "（一）予以公开", ""),
+    ("partially_granted", "single", "（二）部分公开（区分处理的，只计这一情形，不计其他情形）", ""),
     ("withheld_state_secret", "sub", "1.属于国家秘密", "（三）不予公开"),
     ("withheld_prohibited_by_law", "sub", "2.其他法律行政法规禁止公开", "（三）不予公开"),
     ("withheld_security_stability", "sub", "3.危及“三安全一稳定”", "（三）不予公开"),
@@ -83,20 +91,21 @@ _ROWS_HEAD = [
     ("not_processed_mass_repeated", "sub", "4.无正当理由大量反复申请", "（五）不予处理"),
     ("not_processed_confirm_or_reissue", "sub", "5.要求行政机关确认或重新出具已获取信息", "（五）不予处理"),
 ]
-_ROWS_OTHER_2021 = [
+_ROWS_OTHER_2021: list[RowSpec] = [
     ("other_no_amendment", "sub", "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请", "（六）其他处理"),
-    ("other_unpaid_fee", "sub", "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请", "（六）其他处理"),
+    ("other_unpaid_fee", "sub", "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请",
+     "（六）其他处理"),
     ("other_other", "sub", "3.其他", "（六）其他处理"),
 ]
-_ROWS_OTHER_SINGLE = [("other_handling", "single", "（六）其他处理", None)]
-_ROWS_TAIL = [
-    ("results_total", "single", "（七）总计", None),
-    ("carried_forward", "top", "四、结转下年度继续办理", None),
+_ROWS_OTHER_SINGLE: list[RowSpec] = [("other_handling", "single", "（六）其他处理", "")]
+_ROWS_TAIL: list[RowSpec] = [
+    ("results_total", "single", "（七）总计", ""),
+    ("carried_forward", "top", "四、结转下年度继续办理", ""),
 ]
 OTHER_SPLIT_KEYS = [r[0] for r in _ROWS_OTHER_2021]
 
 
-def t3_rows(single_other: bool) -> list[tuple[str, str, str, str | None]]:
+def t3_rows(single_other: bool) -> list[RowSpec]:
     return _ROWS_HEAD + (_ROWS_OTHER_SINGLE if single_other else _ROWS_OTHER_2021) + _ROWS_TAIL
 
 
@@ -109,7 +118,13 @@ T4_GROUPS = [
     ("litigation_direct", "未经复议直接起诉"),
     ("litigation_after_review", "复议后起诉"),
 ]
-T4_FIELDS = [("upheld", "结果维持"), ("corrected", "结果纠正"), ("other", "其他结果"), ("pending", "尚未审结"), ("total", "总计")]
+T4_FIELDS = [
+    ("upheld", "结果维持"),
+    ("corrected", "结果纠正"),
+    ("other", "其他结果"),
+    ("pending", "尚未审结"),
+    ("total", "总计"),
+]
 
 AD = "active_disclosure."
 # block header, column headers, rows [(label, [paths])]
@@ -124,7 +139,8 @@ T2_2021 = [
         ("行政处罚", [AD + "punishment.decisions"]),
         ("行政强制", [AD + "enforcement.decisions"]),
     ]),
-    ("第二十条第（八）项", ["信息内容", "本年收费金额（单位：万元）"], [("行政事业性收费", [AD + "fees.amount_wan_yuan"])]),
+    ("第二十条第（八）项", ["信息内容", "本年收费金额（单位：万元）"],
+     [("行政事业性收费", [AD + "fees.amount_wan_yuan"])]),
 ]
 _PREV3 = ["上一年项目数量", "本年增/减", "处理决定数量"]
 T2_2019 = [
@@ -232,7 +248,7 @@ def read_source_text(path: Path) -> tuple[str, bool]:
     return data.decode("utf-8", errors="replace"), False
 
 
-def _heading_end(m: re.Match, text: str) -> int:
+def _heading_end(m: re.Match[str], text: str) -> int:
     """Extend a heading match to the end of its heading phrase (情况/措施/事项…)."""
     end = m.end()
     tail = re.match(r"[^\n。　]{0,24}?(?:情况|措施|举措|事项)", text[end:])
@@ -249,7 +265,8 @@ def split_sections(text: str) -> dict[int, tuple[int, int]]:
         m = re.compile(_HEADING_RES[n]).search(text, pos)
         if not m:
             continue
-        starts[n] = (m.start(), _heading_end(m, text))
+        # the patterns of 一 and 六 cover the whole heading; the others are extended to its end
+        starts[n] = (m.start(), _heading_end(m, text) if n in (2, 3, 4, 5) else m.end())
         pos = starts[n][1]
     bodies: dict[int, tuple[int, int]] = {}
     ns = sorted(starts)
@@ -276,6 +293,7 @@ def _paragraphs_pdf(body: str) -> list[str]:
     width = max(len(ln) for ln in lines)
     paras: list[str] = []
     cur = ""
+    prev_line = ""
     for ln in lines:
         starts_new = bool(re.match(r"[（(][一二三四五六七八九十]+[）)]", ln))
         prev_ended = bool(cur) and cur.endswith(("。", "：", ":")) and len(prev_line) < width - 2
@@ -373,23 +391,23 @@ class Variant:
     layout: str
     fmt: str  # txt | html | docx | pdf
     encoding: str
-    meta: dict
+    meta: dict[str, Any]
     version: str  # "2021" | "2019"
     single_other: bool
-    values: dict  # path -> value (None = null); a missing key = absent (rendered "/")
-    prose: dict  # {1: [...], 5: [...], 6: [...]}
-    gold_ambiguous: list = field(default_factory=list)  # paths absent because ambiguous in gold
-    findings: list = field(default_factory=list)
-    ambiguous: list = field(default_factory=list)
+    values: Cells  # path -> value (None = null); a missing key = absent (rendered "/")
+    prose: Prose  # {1: [...], 5: [...], 6: [...]}
+    gold_ambiguous: list[str] = field(default_factory=list)  # paths absent because ambiguous in gold
+    findings: list[Finding] = field(default_factory=list)
+    ambiguous: list[str] = field(default_factory=list)
     status: str = "ok"
-    extra_meta: dict = field(default_factory=dict)
+    extra_meta: dict[str, Any] = field(default_factory=dict)
 
     @property
     def ext(self) -> str:
         return {"txt": "txt", "html": "html", "docx": "docx", "pdf": "pdf"}[self.fmt]
 
     @property
-    def t2(self):
+    def t2(self) -> list[tuple[str, list[str], list[tuple[str, list[str]]]]]:
         return T2_2019 if self.version == "2019" else T2_2021
 
 
@@ -420,54 +438,47 @@ def cell_text(var: Variant, path: str, null_text: str = "") -> str:
 # Identities (own implementation) and findings
 # ---------------------------------------------------------------------------------------------
 
-def _num(values: dict, path: str):
+def _num(values: Cells, path: str) -> int | float | None:
     v = values.get(path)
     return v if isinstance(v, (int, float)) and not isinstance(v, bool) else None
 
 
-def arithmetic_findings(values: dict, single_other: bool, skip_cells: set | None = None) -> list[dict]:
+def arithmetic_findings(values: Cells, single_other: bool, skip_cells: set[str] | None = None) -> list[Finding]:
     """T3-ROW (rows), T3-SUM, T3-BAL (columns), T4-SUM (groups); identities with a null, absent or
     skipped term are not evaluated."""
-    skip_cells = skip_cells or set()
-    out: list[dict] = []
+    skip = skip_cells or set()
+    out: list[Finding] = []
 
-    def get(path):
-        return None if path in skip_cells else _num(values, path)
+    def nums(paths: list[str]) -> list[int | float] | None:
+        vals = [None if p in skip else _num(values, p) for p in paths]
+        if any(v is None for v in vals):
+            return None
+        return [v for v in vals if v is not None]
 
     for key, _, _, _ in t3_rows(single_other):
-        terms = [get(p3(key, c)) for c in APPL_COLS]
-        tot = get(p3(key, "total"))
-        if tot is None or any(t is None for t in terms):
-            continue
-        if sum(terms) != tot:
-            out.append({"rule": "T3-ROW", "cells": [p3(key, "total")], "expected": sum(terms), "actual": tot})
+        row = nums([p3(key, c) for c in COL_KEYS])
+        if row is not None and sum(row[:-1]) != row[-1]:
+            out.append({"rule": "T3-ROW", "cells": [p3(key, "total")], "expected": sum(row[:-1]), "actual": row[-1]})
     leaves = t3_leaves(single_other)
     for col in COL_KEYS:
-        terms = [get(p3(r, col)) for r in leaves]
-        tot = get(p3("results_total", col))
-        if tot is None or any(t is None for t in terms):
-            continue
-        if sum(terms) != tot:
-            out.append({"rule": "T3-SUM", "cells": [p3("results_total", col)], "expected": sum(terms), "actual": tot})
+        colv = nums([p3(r, col) for r in leaves] + [p3("results_total", col)])
+        if colv is not None and sum(colv[:-1]) != colv[-1]:
+            out.append({"rule": "T3-SUM", "cells": [p3("results_total", col)], "expected": sum(colv[:-1]),
+                        "actual": colv[-1]})
+    bal_rows = ("new_received", "carried_over", "results_total", "carried_forward")
     for col in COL_KEYS:
-        a, b, c, d = (get(p3(r, col)) for r in ("new_received", "carried_over", "results_total", "carried_forward"))
-        if None in (a, b, c, d):
-            continue
-        if a + b != c + d:
-            out.append({"rule": "T3-BAL",
-                        "cells": [p3(r, col) for r in ("new_received", "carried_over", "results_total", "carried_forward")],
-                        "expected": a + b, "actual": c + d})
+        bal = nums([p3(r, col) for r in bal_rows])
+        if bal is not None and bal[0] + bal[1] != bal[2] + bal[3]:
+            out.append({"rule": "T3-BAL", "cells": [p3(r, col) for r in bal_rows],
+                        "expected": bal[0] + bal[1], "actual": bal[2] + bal[3]})
     for g, _ in T4_GROUPS:
-        terms = [get(p4(g, f)) for f, _ in T4_FIELDS[:4]]
-        tot = get(p4(g, "total"))
-        if tot is None or any(t is None for t in terms):
-            continue
-        if sum(terms) != tot:
-            out.append({"rule": "T4-SUM", "cells": [p4(g, "total")], "expected": sum(terms), "actual": tot})
+        grp = nums([p4(g, f) for f, _ in T4_FIELDS])
+        if grp is not None and sum(grp[:-1]) != grp[-1]:
+            out.append({"rule": "T4-SUM", "cells": [p4(g, "total")], "expected": sum(grp[:-1]), "actual": grp[-1]})
     return out
 
 
-def tx_new_holds(values: dict) -> bool | None:
+def tx_new_holds(values: Cells) -> bool | None:
     """Whether TX-NEW fires (None: prose states no number)."""
     n = _num(values, "narrative.applications_received")
     t = _num(values, p3("new_received", "total"))
@@ -479,10 +490,6 @@ def tx_new_holds(values: dict) -> bool | None:
 TX_NEW_FINDING_CELLS = ["narrative.applications_received", p3("new_received", "total")]
 
 
-def finding_key(f: dict) -> tuple:
-    return (f["rule"], tuple(f.get("cells") or []))
-
-
 # ---------------------------------------------------------------------------------------------
 # Run-together ambiguity
 # ---------------------------------------------------------------------------------------------
@@ -492,12 +499,12 @@ def _tok(var: Variant, path: str) -> str:
     return cell_text(var, path, null_text="/")
 
 
-def enumerate_splits(s: str, n: int, limit: int = 2_000_000) -> list[tuple]:
+def enumerate_splits(s: str, n: int, limit: int = 2_000_000) -> list[Reading]:
     """All readings of the concatenation ``s`` as n cells: '/' is one null cell, digit runs split
     into integers without leading zeros (except '0'). A token with '.' is kept whole."""
-    out: list[tuple] = []
+    out: list[Reading] = []
 
-    def rec(pos: int, left: int, acc: list):
+    def rec(pos: int, left: int, acc: list[Any]) -> None:
         if len(out) > limit:
             raise OverflowError
         if pos == len(s):
@@ -526,25 +533,23 @@ def enumerate_splits(s: str, n: int, limit: int = 2_000_000) -> list[tuple]:
     return out
 
 
-def _row_ok(vals: tuple) -> bool:
-    if any(v is None or not isinstance(v, int) for v in vals):
-        return False
-    return sum(vals[:-1]) == vals[-1]
+def _row_ok(vals: Reading) -> bool:
+    ints = [v for v in vals if isinstance(v, int)]
+    return len(ints) == len(vals) and sum(ints[:-1]) == ints[-1]
 
 
-def runtogether_ambiguity(var: Variant) -> tuple[list[str], list[dict]]:
+def runtogether_ambiguity(var: Variant) -> tuple[list[str], list[Finding]]:
     """Cells that differ between readings of the run-together tables, and AMBIGUOUS findings
     (one per table row or review group)."""
     amb: list[str] = []
-    findings: list[dict] = []
+    findings: list[Finding] = []
 
-    def truth(path):
-        v = var.values.get(path) if path in var.values else None
-        return v
+    def truth(path: str) -> Any:
+        return var.values.get(path)
 
     # table 2: no identities; every split of a row is a reading
-    for _, _, rows in var.t2:
-        for _, paths in rows:
+    for _, _, t2rows in var.t2:
+        for _, paths in t2rows:
             if len(paths) == 1:
                 continue
             s = "".join(_tok(var, p) for p in paths)
@@ -558,7 +563,7 @@ def runtogether_ambiguity(var: Variant) -> tuple[list[str], list[dict]]:
     # table 3: per-row splits under T3-ROW, then joint readings under the column identities that
     # hold in the truth
     rows = [k for k, _, _, _ in t3_rows(var.single_other)]
-    row_cands: dict[str, list[tuple]] = {}
+    row_cands: dict[str, list[Reading]] = {}
     row_str: dict[str, str] = {}
     for key in rows:
         paths = [p3(key, c) for c in COL_KEYS]
@@ -570,8 +575,8 @@ def runtogether_ambiguity(var: Variant) -> tuple[list[str], list[dict]]:
         row_cands[key] = ok if gold in ok else allc
     leaves = t3_leaves(var.single_other)
 
-    def col_checks(assign: dict) -> list[bool]:
-        res = []
+    def col_checks(assign: dict[str, Reading]) -> list[bool | None]:
+        res: list[bool | None] = []
         for i, _ in enumerate(COL_KEYS):
             terms = [assign[r][i] for r in leaves]
             tot = assign["results_total"][i]
@@ -590,12 +595,12 @@ def runtogether_ambiguity(var: Variant) -> tuple[list[str], list[dict]]:
     for k in multi:
         n_combos *= len(row_cands[k])
     if n_combos <= 2_000_000:
-        survivors: list[dict] = []
+        survivors: list[dict[str, Reading]] = []
         for combo in itertools.product(*(row_cands[k] for k in multi)):
             assign = dict(gold_assign)
-            assign.update(dict(zip(multi, combo)))
+            assign.update(dict(zip(multi, combo, strict=True)))
             chk = col_checks(assign)
-            if all((not e) or c is True for e, c in zip(enforce, chk)):
+            if all((not e) or c is True for e, c in zip(enforce, chk, strict=True)):
                 survivors.append(assign)
     else:  # fall back to per-row readings (conservative)
         survivors = []
@@ -609,7 +614,8 @@ def runtogether_ambiguity(var: Variant) -> tuple[list[str], list[dict]]:
         if diff:
             amb.extend(diff)
             findings.append({"rule": "AMBIGUOUS", "cells": diff,
-                             "note": f"run-together '{row_str[k]}' has more than one reading that satisfies the identities"})
+                             "note": f"run-together '{row_str[k]}' has more than one reading that satisfies "
+                                     "the identities"})
 
     # table 4: the 15 values are one digit string; readings must satisfy T4-SUM in the groups
     # where the truth does
@@ -619,9 +625,9 @@ def runtogether_ambiguity(var: Variant) -> tuple[list[str], list[dict]]:
     for g, _ in T4_GROUPS:
         vals = tuple(truth(p4(g, f)) if p4(g, f) in var.values else None for f, _ in T4_FIELDS)
         gold_ok.append(_row_ok(vals))
-    readings: list[tuple] = []
+    readings: list[tuple[Reading, ...]] = []
 
-    def rec4(pos: int, gi: int, acc: tuple):
+    def rec4(pos: int, gi: int, acc: tuple[Reading, ...]) -> None:
         if gi == len(T4_GROUPS):
             if pos == len(s4):
                 readings.append(acc)
@@ -660,8 +666,8 @@ def title_text(var: Variant) -> str:
     return var.meta.get("title") or f"{var.meta.get('issuer', '')}{var.meta.get('year', '')}年政府信息公开工作年度报告"
 
 
-def blocks(var: Variant) -> list[tuple]:
-    out: list[tuple] = [("title", title_text(var)), ("para", intro_text(var))]
+def blocks(var: Variant) -> list[Block]:
+    out: list[Block] = [("title", title_text(var)), ("para", intro_text(var))]
     for n in range(1, 7):
         out.append(("heading", SECTION_TITLES[n]))
         if n == 2:
@@ -680,7 +686,7 @@ def blocks(var: Variant) -> list[tuple]:
 
 def t2_grid(var: Variant, null_text: str) -> list[tuple[str, list[str], list[str]]]:
     """[(kind, label cells, value cells)] kind: block | header | row"""
-    out = []
+    out: list[tuple[str, list[str], list[str]]] = []
     for block, headers, rows in var.t2:
         out.append(("block", [block], []))
         out.append(("header", headers, []))
@@ -693,7 +699,7 @@ def t3_grid(var: Variant, null_text: str) -> list[tuple[str, list[str], list[str
     """[(row key, [3 label cells], [7 values], kind)]"""
     out = []
     first_single = True
-    seen_groups: set = set()
+    seen_groups: set[str] = set()
     for key, kind, label, group in t3_rows(var.single_other):
         vals = [cell_text(var, p3(key, c), null_text) for c in COL_KEYS]
         if kind == "top":
@@ -727,7 +733,7 @@ def render_tsv(var: Variant) -> str:
         if kind in ("title", "para", "heading"):
             lines += [b[1], ""]
         elif kind == "table2":
-            for k, labels, vals in t2_grid(var, ""):
+            for _, labels, vals in t2_grid(var, ""):
                 row = labels + vals
                 lines.append("\t".join(row + [""] * (T2_WIDTH - len(row))))
             lines.append("")
@@ -751,7 +757,7 @@ def render_cells(var: Variant) -> str:
     """One cell per line (each prefixed by a tab), rows separated by a blank line (samples 000/003)."""
     lines: list[str] = []
 
-    def row(cells: list[str]):
+    def row(cells: list[str]) -> None:
         lines.extend("\t" + c for c in cells)
         lines.append("")
 
@@ -800,7 +806,8 @@ def render_numbers_first(var: Variant) -> str:
                 else:
                     lines.append(" ".join(labels))
         elif kind == "table3":
-            lines += [APPLICANT_HEADER, ORG_HEADER, NOTE_T3, "自然人 " + " ".join(lbl for _, lbl in COLS[1:6]) + " 总计"]
+            org_cols = " ".join(lbl for _, lbl in COLS[1:6])
+            lines += [APPLICANT_HEADER, ORG_HEADER, NOTE_T3, f"自然人 {org_cols} 总计"]
             for _, labels, vals, kind3 in t3_grid(var, "/"):
                 if labels[0] == RESULTS_LABEL:
                     lines.append(RESULTS_LABEL)
@@ -827,7 +834,7 @@ def render_runtogether(var: Variant) -> str:
         elif kind == "heading":
             parts.append(" " + b[1] + " " if b[1].startswith(("一", "二")) else b[1])
         elif kind == "table2":
-            for k, labels, vals in t2_grid(var, "/"):
+            for _, labels, vals in t2_grid(var, "/"):
                 parts.append("".join(labels) + "".join(vals))
         elif kind == "table3":
             parts.append(NOTE_T3 + APPLICANT_HEADER + "自然人" + ORG_HEADER + "总计"
@@ -882,7 +889,7 @@ def html_table3(var: Variant) -> str:
         if kind == "sub":
             group_sizes[g] = group_sizes.get(g, 0) + 1
     first_single = True
-    seen: set = set()
+    seen: set[str] = set()
     for key, kind, label, group in spec:
         cells = []
         if kind == "top":
@@ -969,10 +976,15 @@ def render_docx(var: Variant) -> bytes:
     cp.comments = ""
     cp.identifier = var.gold_id
 
-    def merged(table, r0, c0, r1, c1, text):
-        cell = table.cell(r0, c0)
+    def grid_of(table: Any) -> list[list[Any]]:
+        # cell objects taken once, before any merge (table.cell() is slow: it rebuilds the grid);
+        # the merged regions are disjoint, so the cached cells stay valid
+        return [list(row.cells) for row in table.rows]
+
+    def merged(g: list[list[Any]], r0: int, c0: int, r1: int, c1: int, text: str) -> Any:
+        cell = g[r0][c0]
         if (r0, c0) != (r1, c1):
-            cell = cell.merge(table.cell(r1, c1))
+            cell = cell.merge(g[r1][c1])
         cell.text = text
         return cell
 
@@ -988,61 +1000,64 @@ def render_docx(var: Variant) -> bytes:
             n_rows = sum(2 + len(rows) for _, _, rows in var.t2)
             t = d.add_table(rows=n_rows, cols=T2_WIDTH)
             t.style = "Table Grid"
+            g = grid_of(t)
             r = 0
             for block, headers, rows in var.t2:
-                merged(t, r, 0, r, T2_WIDTH - 1, block)
+                merged(g, r, 0, r, T2_WIDTH - 1, block)
                 r += 1
                 for i, h in enumerate(headers):
                     last = i == len(headers) - 1
-                    merged(t, r, i, r, T2_WIDTH - 1 if last else i, h)
+                    merged(g, r, i, r, T2_WIDTH - 1 if last else i, h)
                 r += 1
                 for label, paths in rows:
-                    t.cell(r, 0).text = label
+                    g[r][0].text = label
                     for i, pth in enumerate(paths):
                         last = i == len(paths) - 1
-                        merged(t, r, i + 1, r, T2_WIDTH - 1 if last else i + 1, cell_text(var, pth))
+                        merged(g, r, i + 1, r, T2_WIDTH - 1 if last else i + 1, cell_text(var, pth))
                     r += 1
         elif kind == "table3":
             spec = t3_rows(var.single_other)
             t = d.add_table(rows=3 + len(spec), cols=10)
             t.style = "Table Grid"
-            merged(t, 0, 0, 2, 2, NOTE_T3)
-            merged(t, 0, 3, 0, 9, APPLICANT_HEADER)
-            merged(t, 1, 3, 2, 3, "自然人")
-            merged(t, 1, 4, 1, 8, ORG_HEADER)
-            merged(t, 1, 9, 2, 9, "总计")
+            g = grid_of(t)
+            merged(g, 0, 0, 2, 2, NOTE_T3)
+            merged(g, 0, 3, 0, 9, APPLICANT_HEADER)
+            merged(g, 1, 3, 2, 3, "自然人")
+            merged(g, 1, 4, 1, 8, ORG_HEADER)
+            merged(g, 1, 9, 2, 9, "总计")
             for i, (_, lbl) in enumerate(COLS[1:6]):
-                t.cell(2, 4 + i).text = lbl
+                g[2][4 + i].text = lbl
             first_res = next(i for i, s in enumerate(spec) if s[1] != "top")
             last_res = max(i for i, s in enumerate(spec) if s[1] != "top")
-            merged(t, 3 + first_res, 0, 3 + last_res, 0, RESULTS_LABEL)
+            merged(g, 3 + first_res, 0, 3 + last_res, 0, RESULTS_LABEL)
             groups: dict[str, list[int]] = {}
             for i, (key, kind3, label, group) in enumerate(spec):
                 r = 3 + i
                 if kind3 == "top":
-                    merged(t, r, 0, r, 2, label)
+                    merged(g, r, 0, r, 2, label)
                 elif kind3 == "single":
-                    merged(t, r, 1, r, 2, label)
+                    merged(g, r, 1, r, 2, label)
                 else:
                     groups.setdefault(group, []).append(r)
-                    t.cell(r, 2).text = label
+                    g[r][2].text = label
                 for j, c in enumerate(COL_KEYS):
-                    t.cell(r, 3 + j).text = cell_text(var, p3(key, c))
+                    g[r][3 + j].text = cell_text(var, p3(key, c))
             for group, rs in groups.items():
-                merged(t, rs[0], 1, rs[-1], 1, group)
+                merged(g, rs[0], 1, rs[-1], 1, group)
         elif kind == "table4":
             t = d.add_table(rows=4, cols=15)
             t.style = "Table Grid"
-            merged(t, 0, 0, 0, 4, "行政复议")
-            merged(t, 0, 5, 0, 14, "行政诉讼")
+            g = grid_of(t)
+            merged(g, 0, 0, 0, 4, "行政复议")
+            merged(g, 0, 5, 0, 14, "行政诉讼")
             for i, lbl in enumerate(T4_HEAD_FIELDS):
-                merged(t, 1, i, 2, i, lbl)
-            merged(t, 1, 5, 1, 9, "未经复议直接起诉")
-            merged(t, 1, 10, 1, 14, "复议后起诉")
+                merged(g, 1, i, 2, i, lbl)
+            merged(g, 1, 5, 1, 9, "未经复议直接起诉")
+            merged(g, 1, 10, 1, 14, "复议后起诉")
             for i, lbl in enumerate(T4_HEAD_FIELDS * 2):
-                t.cell(2, 5 + i).text = lbl
+                g[2][5 + i].text = lbl
             for i, v in enumerate(t4_values(var, "")):
-                t.cell(3, i).text = v
+                g[3][i].text = v
     for p in d.paragraphs:
         for run in p.runs:
             run.font.size = Pt(10.5)
@@ -1058,7 +1073,7 @@ def render_docx(var: Variant) -> bytes:
 _FONT_REGISTERED = False
 
 
-def _register_font():
+def _register_font() -> None:
     global _FONT_REGISTERED
     if _FONT_REGISTERED:
         return
@@ -1082,23 +1097,23 @@ def render_pdf(var: Variant) -> bytes:
     st_head = ParagraphStyle("head", fontName="WQY", fontSize=12, leading=20, wordWrap="CJK", spaceBefore=6)
     st_cell = ParagraphStyle("cell", fontName="WQY", fontSize=7.5, leading=9.5, wordWrap="CJK")
 
-    class LeaveRoom(Flowable):
+    class LeaveRoom(Flowable):  # type: ignore[misc]
         """Takes up space so that only ``room`` points remain in the frame (table 3 then has to
         continue on the next page)."""
 
-        def __init__(self, room: float):
+        def __init__(self, room: float) -> None:
             super().__init__()
             self.room = room
             self.h = 0.0
 
-        def wrap(self, aw, ah):
+        def wrap(self, aw: float, ah: float) -> tuple[float, float]:
             self.h = ah - self.room if ah > self.room + 1 else ah + 1
             return aw, self.h
 
-        def draw(self):
+        def draw(self) -> None:
             pass
 
-    def P(text, style=st_cell):
+    def P(text: str, style: Any = st_cell) -> Any:
         return Paragraph(htmlmod.escape(text), style)
 
     base_style = [
@@ -1108,7 +1123,7 @@ def render_pdf(var: Variant) -> bytes:
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
         ("ALIGN", (0, 0), (-1, -1), "CENTER"),
     ]
-    story: list = []
+    story: list[Any] = []
     for b in blocks(var):
         kind = b[0]
         if kind == "title":
@@ -1119,7 +1134,8 @@ def render_pdf(var: Variant) -> bytes:
         elif kind == "para":
             story.append(Paragraph(htmlmod.escape(b[1]), st_body))
         elif kind == "table2":
-            data, style = [], list(base_style)
+            data: list[list[Any]] = []
+            style = list(base_style)
             for block, headers, rows in var.t2:
                 r = len(data)
                 data.append([block, "", "", ""])
@@ -1139,7 +1155,6 @@ def render_pdf(var: Variant) -> bytes:
             story.append(t)
         elif kind == "table3":
             story.append(LeaveRoom(260))
-            spec = t3_rows(var.single_other)
             data = [
                 [P(NOTE_T3), "", "", APPLICANT_HEADER, "", "", "", "", "", ""],
                 ["", "", "", "自然人", ORG_HEADER, "", "", "", "", "总计"],
@@ -1149,7 +1164,7 @@ def render_pdf(var: Variant) -> bytes:
                 ("SPAN", (0, 0), (2, 2)), ("SPAN", (3, 0), (9, 0)), ("SPAN", (3, 1), (3, 2)),
                 ("SPAN", (4, 1), (8, 1)), ("SPAN", (9, 1), (9, 2)),
             ]
-            for key, labels, vals, kind3 in t3_grid(var, "/"):
+            for _, labels, vals, kind3 in t3_grid(var, "/"):
                 r = len(data)
                 if kind3 == "top":
                     data.append([P(labels[0]), "", ""] + vals)
@@ -1193,7 +1208,7 @@ def _t3_complete(var: Variant) -> bool:
                for k, _, _, _ in t3_rows(var.single_other) for c in COL_KEYS)
 
 
-def _carried_findings(gold: dict, *, drop_shape: bool = False) -> list[dict]:
+def _carried_findings(gold: Gold, *, drop_shape: bool = False) -> list[Finding]:
     """Non-arithmetic findings of the gold (TX-*, SHAPE, NN …); AMBIGUOUS is recomputed per variant."""
     out = []
     for f in gold.get("expected_findings", []):
@@ -1205,9 +1220,9 @@ def _carried_findings(gold: dict, *, drop_shape: bool = False) -> list[dict]:
     return out
 
 
-def finalize(var: Variant, carried: list[dict], *, reading_ambiguous: list[str] | None = None,
-             amb_findings: list[dict] | None = None, tx_new_recompute: bool = False,
-             tx_review: tuple | None = None) -> Variant:
+def finalize(var: Variant, carried: list[Finding], *, reading_ambiguous: list[str] | None = None,
+             amb_findings: list[Finding] | None = None, tx_new_recompute: bool = False,
+             tx_review: tuple[Finding, ...] | None = None) -> Variant:
     reading_ambiguous = reading_ambiguous or []
     skip = set(reading_ambiguous)
     findings = []
@@ -1241,14 +1256,14 @@ def _order_index(var: Variant, path: str) -> int:
     return order.index(path) if path in order else len(order)
 
 
-def base_values(gold: dict) -> tuple[dict, bool]:
+def base_values(gold: Gold) -> tuple[Cells, bool]:
     cells = dict(gold["cells"])
     single_other = any(k.startswith("applications.other_handling.") for k in cells) and not any(
         k.startswith(f"applications.{r}.") for r in OTHER_SPLIT_KEYS for k in cells)
     return cells, single_other
 
 
-def make_base(gold: dict, prose: dict, layout: str, fmt: str, encoding: str = "utf-8") -> Variant:
+def make_base(gold: Gold, prose: Prose, layout: str, fmt: str, encoding: str = "utf-8") -> Variant:
     cells, single_other = base_values(gold)
     meta = dict(gold["meta"])
     var = Variant(gold_id=gold["id"], layout=layout, fmt=fmt, encoding=encoding, meta=meta,
@@ -1258,10 +1273,10 @@ def make_base(gold: dict, prose: dict, layout: str, fmt: str, encoding: str = "u
     return var
 
 
-def make_v2019(gold: dict, prose: dict) -> Variant:
+def make_v2019(gold: Gold, prose: Prose) -> Variant:
     cells, single_other = base_values(gold)
     rng = seeded(f"{gold['id']}:v2019")
-    vals: dict = {}
+    vals: Cells = {}
     gold_amb = set(gold.get("ambiguous", {}).keys())
     amb2019: list[str] = []
     # 第二十条第（一）项: the 2019 columns mirror the gold (made = published = issued, total = in_force)
@@ -1275,7 +1290,7 @@ def make_v2019(gold: dict, prose: dict) -> Variant:
                 amb2019.append(AD + f"{kind}.{new}")
     for kind in ("licensing", "other_services", "punishment", "enforcement"):
         prev = rng.randint(0, 60)
-        change = rng.randint(-5, 6)
+        change = rng.randint(-min(5, prev), 6)  # this year's items stay >= 0
         vals[AD + f"{kind}.previous_items"] = prev
         vals[AD + f"{kind}.change"] = change
         dpath = AD + f"{kind}.decisions"
@@ -1285,7 +1300,8 @@ def make_v2019(gold: dict, prose: dict) -> Variant:
             amb2019.append(dpath)
         else:
             vals[dpath] = rng.randint(0, 200)
-    vals[AD + "fees.previous_items"] = rng.randint(0, 20)
+    fee_prev = rng.randint(4, 20)
+    vals[AD + "fees.previous_items"] = fee_prev
     vals[AD + "fees.change"] = -rng.randint(1, 4)  # at least one negative change cell
     vals[AD + "procurement.items"] = rng.randint(1, 40)
     vals[AD + "procurement.amount_wan_yuan"] = round(rng.randint(100, 99999) / 10, 1)
@@ -1322,11 +1338,11 @@ def make_v2019(gold: dict, prose: dict) -> Variant:
     return var
 
 
-def _nonempty_text(prose: dict) -> str:
+def _nonempty_text(prose: Prose) -> str:
     return "".join(prose.get(1, []))
 
 
-def make_injected(gold: dict, prose: dict, kind: str) -> Variant | None:
+def make_injected(gold: Gold, prose: Prose, kind: str) -> Variant | None:
     var = make_base(gold, prose, f"inject_{kind}", "txt")
     rng = seeded(f"{gold['id']}:inject:{kind}")
     carried = _carried_findings(gold)
@@ -1378,12 +1394,12 @@ def make_injected(gold: dict, prose: dict, kind: str) -> Variant | None:
                 tx.append({"rule": "TX-REVIEW", "cells": [p4("administrative_review", "total")],
                            "note": f"prose says 行政复议 {rev0}, table says {t}"})
         if lit0 is not None:
-            a = _num(var.values, p4("litigation_direct", "total"))
-            b = _num(var.values, p4("litigation_after_review", "total"))
-            if a is not None and b is not None and a + b != lit0:
+            ld = _num(var.values, p4("litigation_direct", "total"))
+            la = _num(var.values, p4("litigation_after_review", "total"))
+            if ld is not None and la is not None and ld + la != lit0:
                 tx.append({"rule": "TX-LIT", "cells": [p4("litigation_direct", "total"),
                                                         p4("litigation_after_review", "total")],
-                           "note": f"prose says 行政诉讼 {lit0}, table says {a + b}"})
+                           "note": f"prose says 行政诉讼 {lit0}, table says {ld + la}"})
         if rev0 is None and lit0 is None:
             return finalize(var, carried)
         # keep gold's TX-REVIEW/TX-LIT only for the counts the prose does not state
@@ -1394,12 +1410,13 @@ def make_injected(gold: dict, prose: dict, kind: str) -> Variant | None:
         table = _num(var.values, p3("new_received", "total"))
         paras = var.prose.get(1, [])
         old = _num(var.values, "narrative.applications_received")
-        target_spans = []
+        target_spans: list[tuple[int, int, int, int]] = []
         for pi, ptxt in enumerate(paras):
-            for a, b, v in received_number_spans(ptxt):
-                target_spans.append((pi, a, b, v))
-        done = None
+            for s0, s1, v in received_number_spans(ptxt):
+                target_spans.append((pi, s0, s1, v))
+        done: dict[str, Any] | None = None
         if old is not None and target_spans:
+            pick: tuple[int, int, int, int] | None
             exact = [t for t in target_spans if t[3] == old]
             if exact:
                 pick = exact[0]
@@ -1412,8 +1429,8 @@ def make_injected(gold: dict, prose: dict, kind: str) -> Variant | None:
             else:
                 pick = None
             if pick:
-                pi, a, b, v = pick
-                paras[pi] = paras[pi][:a] + str(v + delta) + paras[pi][b:]
+                pi, s0, s1, v = pick
+                paras[pi] = paras[pi][:s0] + str(v + delta) + paras[pi][s1:]
                 done = {"kind": "prose", "changed": f"{v}件 -> {v + delta}件", "paragraph": pi}
                 var.values["narrative.applications_received"] = new_total
         if done is None:
@@ -1451,7 +1468,7 @@ RENDER_TEXT = {
 }
 
 
-def build_variants(gold: dict, prose: dict) -> list[Variant]:
+def build_variants(gold: Gold, prose: Prose) -> list[Variant]:
     out: list[Variant] = []
     carried = _carried_findings(gold)
     for layout in BASE_LAYOUTS:
@@ -1471,9 +1488,9 @@ def build_variants(gold: dict, prose: dict) -> list[Variant]:
             finalize(var, carried)
         out.append(var)
     for kind in INJECT_KINDS:
-        var = make_injected(gold, prose, kind)
-        if var is not None:
-            out.append(var)
+        inj = make_injected(gold, prose, kind)
+        if inj is not None:
+            out.append(inj)
     return out
 
 
@@ -1488,7 +1505,7 @@ def render(var: Variant) -> bytes:
     return fn(var).encode(var.encoding)
 
 
-def manifest_entry(var: Variant, file: str) -> dict:
+def manifest_entry(var: Variant, file: str) -> dict[str, Any]:
     order = all_paths(var.version, var.single_other)
     amb = set(var.ambiguous)
     cells = {p: var.values[p] for p in order if p in var.values and p not in amb}
@@ -1508,7 +1525,7 @@ def manifest_entry(var: Variant, file: str) -> dict:
     }
 
 
-def check_against_gold(gold: dict, var: Variant) -> list[str]:
+def check_against_gold(gold: Gold, var: Variant) -> list[str]:
     """Warnings where this module's identities disagree with the gold's own findings."""
     mine = {f["rule"] for f in arithmetic_findings(var.values, var.single_other)}
     theirs = {f["rule"] for f in gold.get("expected_findings", []) if f["rule"] in ARITH_RULES}
@@ -1522,7 +1539,7 @@ def check_against_gold(gold: dict, var: Variant) -> list[str]:
     return msgs
 
 
-def generate(gold_dir: Path, samples_dir: Path, out_dir: Path, log=sys.stderr) -> list[dict]:
+def generate(gold_dir: Path, samples_dir: Path, out_dir: Path, log: TextIO = sys.stderr) -> list[dict[str, Any]]:
     out_dir.mkdir(parents=True, exist_ok=True)
     old_manifest = out_dir / "manifest.json"
     if old_manifest.exists():
@@ -1533,7 +1550,7 @@ def generate(gold_dir: Path, samples_dir: Path, out_dir: Path, log=sys.stderr) -
                     f.unlink()
         except (ValueError, KeyError, TypeError):
             pass
-    manifest: list[dict] = []
+    manifest: list[dict[str, Any]] = []
     for gpath in sorted(gold_dir.glob("*.json")):
         gold = json.loads(gpath.read_text("utf-8"))
         if "cells" not in gold or "id" not in gold:
