@@ -401,6 +401,7 @@ class Variant:
     ambiguous: list[str] = field(default_factory=list)
     status: str = "ok"
     extra_meta: dict[str, Any] = field(default_factory=dict)
+    prose_pins: dict[str, Any] = field(default_factory=dict)  # table cells the prose of section 一 names
 
     @property
     def ext(self) -> str:
@@ -554,6 +555,9 @@ def runtogether_ambiguity(var: Variant) -> tuple[list[str], list[Finding]]:
                 continue
             s = "".join(_tok(var, p) for p in paths)
             cands = enumerate_splits(s, len(paths))
+            pinned = [c for c in cands if all(c[i] == var.prose_pins[p] for i, p in enumerate(paths)
+                                              if p in var.prose_pins)]
+            cands = pinned or cands
             diff = [p for i, p in enumerate(paths) if len({c[i] for c in cands}) > 1]
             if diff:
                 amb.extend(diff)
@@ -1269,7 +1273,8 @@ def make_base(gold: Gold, prose: Prose, layout: str, fmt: str, encoding: str = "
     var = Variant(gold_id=gold["id"], layout=layout, fmt=fmt, encoding=encoding, meta=meta,
                   version=meta.get("format_version", "2021"), single_other=single_other,
                   values=cells, prose={k: list(v) for k, v in prose.items()},
-                  gold_ambiguous=list(gold.get("ambiguous", {}).keys()))
+                  gold_ambiguous=list(gold.get("ambiguous", {}).keys()),
+                  prose_pins=dict(gold.get("prose_pins", {})))
     return var
 
 

@@ -12,7 +12,7 @@ _TITLE = re.compile(
     r"([\u4e00-\u9fff()（）]{2,40}?)\s*((?:19|20)\d{2})\s*年\s*(?:度)?\s*"
     r"(?:政府信息公开|政务公开)\s*(?:工作)?\s*(?:年\s*度\s*报\s*告|年\s*报)"
 )
-_TITLE_NO_YEAR = re.compile(r"^\s*([\u4e00-\u9fff]{2,30}?)\s*政府信息公开\s*(?:工作)?\s*(?:年度报告|年报)\s*$", re.M)
+_TITLE_NO_YEAR = re.compile(r"([\u4e00-\u9fff]{2,30}?)\s*政府信息公开\s*(?:工作)?\s*(?:年度报告|年报)")
 _PERIOD = re.compile(r"((?:19|20)\d{2})\s*年\s*1\s*月\s*1\s*日")
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
 _N = r"(\d+)\s*"
@@ -56,7 +56,7 @@ def read_meta(doc: Document, sections: dict[str, Section]) -> Prose:
         prose.title = re.sub(r"\s+", "", title_text.split(":")[-1])
         prose.title = _clean_issuer(prose.title)
     else:
-        plain = _TITLE_NO_YEAR.search(text, 0, max(head_end, 1))
+        plain = _TITLE_NO_YEAR.search(text, 0, min(max(head_end, 1), 80))
         if plain:
             prose.issuer = plain.group(1)
             prose.title = re.sub(r"\s+", "", plain.group(0))
@@ -68,16 +68,25 @@ def read_meta(doc: Document, sections: dict[str, Section]) -> Prose:
     return prose
 
 
-def _first(pattern: str, text: str, start: int, end: int) -> Stated | None:
-    match = re.search(pattern, text[start:end])
+def _squeeze(text: str, start: int, end: int) -> tuple[str, list[int]]:
+    """The text of a span without line breaks (PDF lines break inside words), and each character's offset."""
+    chars = [(ch, i) for i, ch in enumerate(text[start:end], start) if ch != "\n"]
+    return "".join(ch for ch, _ in chars), [i for _, i in chars] + [end]
+
+
+def _at(pos: list[int], value: int | float, a: int, b: int) -> Stated:
+    return Stated(value, pos[a], pos[b - 1] + 1 if b > a else pos[a])
+
+
+def _first(pattern: str, body: str, pos: list[int]) -> Stated | None:
+    match = re.search(pattern, body)
     if not match:
         return None
-    return Stated(int(match.group(1)), start + match.start(1), start + match.end(1))
+    return _at(pos, int(match.group(1)), match.start(1), match.end(1))
 
 
-def _proactive(text: str, start: int, end: int) -> Stated | None:
+def _proactive(body: str, pos: list[int]) -> Stated | None:
     """Total of proactively disclosed items: a stated total, or the sum of an enumeration of parts."""
-    body = text[start:end]
     for match in re.finditer(r"(\d+)\s*(?:条|篇)", body):
         before = body[max(0, match.start() - 14) : match.start()]
         if "信息" not in before and "、" not in body[match.end() : match.end() + 1]:
@@ -85,23 +94,22 @@ def _proactive(text: str, start: int, end: int) -> Stated | None:
         if "。" in before:
             before = before.rsplit("。", 1)[-1]
         items = [match]
-        pos = match.end()
+        end = match.end()
         while True:
-            nxt = re.match(r"\s*、[^、,。;\d]{1,12}?(\d+)\s*(?:条|篇)", body[pos:])
+            nxt = re.match(r"\s*、[^、,。;\d]{1,12}?(\d+)\s*(?:条|篇)", body[end:])
             if not nxt:
                 break
             items.append(nxt)
-            pos += nxt.end()
+            end += nxt.end()
         if len(items) > 1:
             total = sum(int(m.group(1)) for m in items)
-            return Stated(total, start + match.start(), start + pos)
+            return _at(pos, total, match.start(), end)
         if "信息" in before:
-            return Stated(int(match.group(1)), start + match.start(1), start + match.end(1))
+            return _at(pos, int(match.group(1)), match.start(1), match.end(1))
     return None
 
 
-def _received(text: str, start: int, end: int) -> Stated | None:
-    body = text[start:end]
+def _received(body: str, pos: list[int]) -> Stated | None:
     zero = re.search(r"(?:没有|未)(?:接到|收到|受理)[^。]{0,30}?申请", body)
     matches = list(
         re.finditer(r"(?:收到|受理|接收|接到|新收)[^。;\d]{0,30}?(?:申请|依申请公开)[^。;\d]{0,8}?" + _N + "件", body)
@@ -115,26 +123,25 @@ def _received(text: str, start: int, end: int) -> Stated | None:
         if "线上" in sentence and "线下" in sentence and len(matches) > 1:
             same = [m for m in matches if sentence_end < 0 or m.end() <= sentence_end]
             total = sum(int(m.group(1)) for m in same)
-            return Stated(total, start + same[0].start(1), start + same[-1].end(1))
-        return Stated(int(first.group(1)), start + first.start(1), start + first.end(1))
+            return _at(pos, total, same[0].start(1), same[-1].end(1))
+        return _at(pos, int(first.group(1)), first.start(1), first.end(1))
     if zero:
-        return Stated(0, start + zero.start(), start + zero.end())
+        return _at(pos, 0, zero.start(), zero.end())
     return None
 
 
-def _fee(text: str, start: int, end: int) -> Stated | None:
-    body = text[start:end]
+def _fee(body: str, pos: list[int]) -> Stated | None:
     amount = re.search(r"(?:实际)?收取[^。;\d]{0,12}?(?:信息)?处理费[^。;\d]{0,8}?(\d+(?:\.\d+)?)\s*元", body)
     if amount:
         value = float(amount.group(1))
-        return Stated(int(value) if value.is_integer() else value, start + amount.start(1), start + amount.end(1))
+        return _at(pos, int(value) if value.is_integer() else value, amount.start(1), amount.end(1))
     none = re.search(
         r"(?:未|没有|无|不存在|未发生|没有发生过?)[^。;]{0,10}?(?:收取|产生|收费)[^。;]{0,12}?处理费"
         r"|(?:信息)?处理费[^。;]{0,6}?(?:为\s*0|0\s*元)",
         body,
     )
     if none:
-        return Stated(0, start + none.start(), start + none.end())
+        return _at(pos, 0, none.start(), none.end())
     return None
 
 
@@ -144,13 +151,11 @@ def read_prose(doc: Document, sections: dict[str, Section]) -> dict[str, Stated]
     out: dict[str, Stated] = {}
     if "一" in sections:
         one = sections["一"]
-        found = _proactive(text, *subsection(text, one, "主动公开"))
-        if found is None:
-            found = _proactive(text, one.body_start, one.end)
+        whole = _squeeze(text, one.body_start, one.end)
+        found = _proactive(*_squeeze(text, *subsection(text, one, "主动公开"))) or _proactive(*whole)
         if found:
             out["proactive_items"] = found
-        apply_span = subsection(text, one, "依申请")
-        received = _received(text, *apply_span) or _received(text, one.body_start, one.end)
+        received = _received(*_squeeze(text, *subsection(text, one, "依申请"))) or _received(*whole)
         if received:
             out["applications_received"] = received
         patterns = {
@@ -164,19 +169,19 @@ def read_prose(doc: Document, sections: dict[str, Section]) -> dict[str, Stated]
             "normative_in_force": r"现行有效[^。;\d]{0,10}?规范性文件[^。;\d]{0,6}?" + _N + "件",
         }
         for key, pattern in patterns.items():
-            stated = _first(pattern, text, one.body_start, one.end)
+            stated = _first(pattern, *whole)
             if stated:
                 out[key] = stated
+        body, pos = whole
         for key, word in (("reviews", "行政复议"), ("litigation", "诉讼")):
-            if key not in out:
-                zero = re.search(rf"(?:无|没有|未发生)[^。;\d]{{0,6}}?{word}", text[one.body_start : one.end])
-                if zero:
-                    out[key] = Stated(0, one.body_start + zero.start(), one.body_start + zero.end())
-        if re.search(r"(?:未|没有)(?:制定|制发|出台)[^。;\d]{0,4}?(?:行政)?规范性文件", text[one.body_start : one.end]):
-            out.setdefault("normative_issued", Stated(0, one.body_start, one.body_start))
+            zero = re.search(rf"(?:无|没有|未发生)[^。;\d]{{0,6}}?{word}", body)
+            if key not in out and zero:
+                out[key] = _at(pos, 0, zero.start(), zero.end())
+        none = re.search(r"(?:未|没有)(?:制定|制发|出台)[^。;\d]{0,4}?(?:行政)?规范性文件", body)
+        if none and "normative_issued" not in out:
+            out["normative_issued"] = _at(pos, 0, none.start(), none.end())
     if "六" in sections:
-        six = sections["六"]
-        fee = _fee(text, six.body_start, six.end)
+        fee = _fee(*_squeeze(text, sections["六"].body_start, sections["六"].end))
         if fee:
             out["fee_collected_yuan"] = fee
     return out

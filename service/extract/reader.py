@@ -66,7 +66,7 @@ def read_record(doc: Document, source: Source) -> Record:
     findings += check_t3(values, t3.single_other_row)
     findings += check_t4(values)
     findings += check_prose(values, said, fee_mentioned=mentions_fee(doc, sections))
-    findings += _shape(t2, t3, t4)
+    findings += _shape(t2, t3, t4, fmt)
     unsure = bool(t2.ambiguous or t3.ambiguous or t4.ambiguous or t2.problems or t3.problems or t4.problems)
     unsure = unsure or not t3.found or not t4.found
     record = Record(
@@ -120,13 +120,13 @@ def _evidence(doc: Document, table: TableRead, path: str, cell: Cell) -> Evidenc
                     method="template")
 
 
-def _shape(t2: TableRead, t3: TableRead, t4: TableRead) -> list[Finding]:
+def _shape(t2: TableRead, t3: TableRead, t4: TableRead, fmt: str | None) -> list[Finding]:
     findings = []
     for table, name in ((t2, "表二（主动公开政府信息情况）"), (t3, "表三（收到和处理政府信息公开申请情况）"),
                         (t4, "表四（行政复议、行政诉讼情况）")):
         if not table.found:
             findings.append(Finding(rule="SHAPE", severity="warning", message=f"未找到{name}"))
-    if t3.found and t3.single_other_row:
+    if t3.found and t3.single_other_row and fmt != "2019":
         cells = [f"applications.{row}.{col}" for row in OTHER_SUBROWS for col in
                  ("natural_person", "commercial_enterprise", "research_institution", "public_interest_org",
                   "legal_service_org", "other_org", "total")]

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from service.extract.cells import Cell, parse, split_digits, sums_to_last
 from service.locate.rows import Located, locate_t2, locate_t3
-from service.locate.tokens import Layout, Token, fit, gap_tokens, region_tokens
+from service.locate.tokens import Layout, Token, compact_tokens, fit, gap_tokens, region_tokens
 from service.schema.fields import AMOUNT_CELLS, COLUMN_KEYS, REVIEW_COLUMNS, REVIEW_GROUPS, SIGNED_CELLS
 
 MAX_COMBINATIONS = 20000
@@ -41,13 +41,46 @@ def _readings(tokens: list[Token], width: int, kinds: list[str], groups: list[in
     nums = [t for t in fitted if t.kind == "num"]
     if len(fitted) == width + 1 and len(nums) == len(fitted):
         return [[parse(t, k) for t, k in zip(ts, kinds, strict=True)] for ts in (fitted[1:], fitted[:-1])]
-    if len(fitted) == 1 and fitted[0].kind == "num" and fitted[0].text.isdigit() and width > 1:
-        check = sums_to_last if groups else None
-        found = list(split_digits(fitted[0], groups or [width], check))
-        if not found and check is not None:
-            found = list(split_digits(fitted[0], groups or [width]))
-        return found
+    runs = [i for i, t in enumerate(fitted) if t.kind == "num"]
+    if len(runs) == 1 and fitted[runs[0]].text.isdigit() and len(fitted) < width:
+        at = runs[0]
+        parts = width - (len(fitted) - 1)
+        head = [parse(t, k) for t, k in zip(fitted[:at], kinds, strict=False)]
+        tail = [parse(t, k) for t, k in zip(fitted[at + 1 :], kinds[at + parts :], strict=True)]
+        if len(fitted) == 1:
+            check = sums_to_last if groups else None
+            found = list(split_digits(fitted[0], groups or [width], check))
+            if found or check is None:
+                return found
+        found = [head + middle + tail for middle in split_digits(fitted[at], [parts])]
+        kept = [r for r in found if _groups_hold(r, groups)] if groups else found
+        return kept or found
     return []
+
+
+def _groups_hold(reading: Reading, groups: list[int]) -> bool:
+    """Every group without a null sums to its last cell."""
+    pos = 0
+    for size in groups:
+        values = [c.value for c in reading[pos : pos + size]]
+        pos += size
+        if None not in values and sum(values[:-1]) != values[-1]:  # type: ignore[arg-type]
+            return False
+    return True
+
+
+def _aligned(text: str, start: int, located: list[Located], layout: Layout, widths: list[int]) -> list[list[Token]]:
+    """Value tokens per row: after each label, or before it when the rows print their numbers first."""
+    after = [gap_tokens(text, loc.label_end, loc.gap_end, layout) for loc in located]
+    before = [
+        gap_tokens(text, located[i - 1].label_end if i else start, loc.label_start, layout)
+        for i, loc in enumerate(located)
+    ]
+
+    def complete(rows: list[list[Token]]) -> int:
+        return sum(1 for tokens, width in zip(rows, widths, strict=True) if _readings(tokens, width, ["count"] * width))
+
+    return before if complete(before) > complete(after) else after
 
 
 def _row_span(loc: Located, readings: list[Reading]) -> tuple[int, int]:
@@ -118,7 +151,7 @@ def read_t3(text: str, start: int, end: int, layout: Layout, hints: dict[str, in
     table.found = True
     width = len(COLUMN_KEYS)
     kinds = ["count"] * width
-    gaps = [gap_tokens(text, loc.label_end, loc.gap_end, layout) for loc in located]
+    gaps = _aligned(text, start, located, layout, [width] * len(located))
     per_row = [_readings(tokens, width, kinds, [width]) for tokens in gaps]
     if any(not r for r in per_row):
         bounds = [loc.label_start for loc in located[1:]] + [end]
@@ -162,10 +195,9 @@ def read_t4(text: str, start: int, end: int, layout: Layout, hints: dict[str, in
     table = TableRead()
     tokens = region_tokens(text, start, end, layout)
     if not any(t.kind == "num" for t in tokens):
-        runs = list(re.finditer(r"\d+", text[start:end]))
+        runs = [m for m in re.finditer(r"[\d/—–\-]+", text[start:end]) if re.search(r"\d", m.group())]
         if len(runs) == 1:
-            run = runs[0]
-            tokens = [Token(run.group(), "num", start + run.start(), start + run.end())]
+            tokens = compact_tokens(runs[0].group(), start + runs[0].start())
     while tokens and tokens[-1].kind == "blank":
         tokens.pop()
     if len(tokens) > 15 and all(t.kind == "blank" for t in tokens[:-15]):
@@ -199,10 +231,10 @@ def read_t2(text: str, start: int, end: int, layout: Layout, fmt: str | None, hi
     table = TableRead()
     found = locate_t2(text, start, end, fmt)
     table.found = bool(found)
-    for row, loc in found:
+    gaps = _aligned(text, start, [loc for _, loc in found], layout, [len(row.cells) for row, _ in found])
+    for (row, loc), tokens in zip(found, gaps, strict=True):
         paths = [f"active_disclosure.{row.key}.{cell}" for cell, _ in row.cells]
         kinds = ["amount" if c in AMOUNT_CELLS else "signed" if c in SIGNED_CELLS else "count" for c, _ in row.cells]
-        tokens = gap_tokens(text, loc.label_end, loc.gap_end, layout)
         readings = _readings(tokens, len(paths), kinds)
         if not readings:
             table.problems.append(f"表二 {row.label} 行无法读取")

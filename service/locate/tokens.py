@@ -76,10 +76,22 @@ def _field_tokens(line: str, base: int, layout: Layout, *, keep_blanks: bool) ->
             pos += len(field) + 1
         return out
     for match in re.finditer(r"\S+", line):
-        kind = classify(match.group())
-        if kind is not None:
-            out.append(Token(match.group(), kind, base + match.start(), base + match.end()))
+        out += compact_tokens(match.group(), base + match.start())
     return out
+
+
+_COMPACT = re.compile(r"[\d/—–\-.]+")
+_PIECE = re.compile(r"\d+(?:\.\d+)?|[/—–\-]")
+
+
+def compact_tokens(text: str, base: int) -> list[Token]:
+    """A value token, or a run of digits and placeholders written together ("77//" → 77, /, /)."""
+    kind = classify(text)
+    if kind is not None:
+        return [Token(text, kind, base, base + len(text))]
+    if not _COMPACT.fullmatch(text):
+        return []
+    return [Token(m.group(), classify(m.group()) or "num", base + m.start(), base + m.end()) for m in _PIECE.finditer(text)]
 
 
 def gap_tokens(text: str, start: int, end: int, layout: Layout) -> list[Token]:
