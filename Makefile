@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: help run test check lint typecheck evals evals-smoke bench variants clean
+.PHONY: help run test fonts check lint typecheck evals evals-smoke bench variants clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -19,11 +19,18 @@ $(STAMP): pyproject.toml
 run: $(STAMP) ## set up, then extract the bundled sample reports into out/ and print the summary
 	$(BIN)/nianbao extract evals/data/samples --out out
 
-test: $(STAMP) ## set up, then run the test suite
+FONT := /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc
+
+fonts: ## the CJK font the eval generator draws PDFs with (Debian fonts-wqy-zenhei)
+	@test -f $(FONT) || { apt-get update -qq && apt-get install -y -qq fonts-wqy-zenhei >/dev/null; } || \
+		{ echo "install the Debian package fonts-wqy-zenhei (needed by the PDF tests)"; exit 1; }
+
+test: $(STAMP) fonts ## set up, then run the test suite
 	$(BIN)/python -m pytest
 
-lint: $(STAMP) ## ruff
+lint: $(STAMP) ## ruff (lint and format)
 	$(BIN)/ruff check service evals tests ui.py
+	$(BIN)/ruff format --check service evals/run.py evals/score.py evals/bench.py tests ui.py
 
 typecheck: $(STAMP) ## mypy
 	$(BIN)/mypy
@@ -39,7 +46,7 @@ evals-smoke: $(STAMP) ## the fast eval subset (samples only)
 bench: $(STAMP) ## speed benchmarks (prints figures)
 	$(BIN)/python -m evals.bench
 
-variants: $(STAMP) ## regenerate the eval variants (needs fonts-wqy-zenhei for the PDFs)
+variants: $(STAMP) fonts ## regenerate the eval variants
 	$(BIN)/python -m evals.variants
 
 clean: ## remove the venv and outputs

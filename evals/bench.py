@@ -23,7 +23,7 @@ def _time_read(path: Path, settings: Settings, repeat: int) -> list[float]:
     for _ in range(repeat):
         start = time.perf_counter()
         doc = read_document(path, data, settings)
-        read_record(doc, Source(file=path.name, sha256="-", format=format_of(path)))  # type: ignore[arg-type]
+        read_record(doc, Source(file=path.name, sha256="-", format=format_of(path)))
         times.append(time.perf_counter() - start)
     return times
 
@@ -33,12 +33,16 @@ def main() -> None:
     settings = Settings()
     texts = sorted(p for p in SAMPLES.iterdir() if p.suffix == ".txt")
     per_text = [t for p in texts for t in _time_read(p, settings, 20)]
-    print(f"text report read+check: median {statistics.median(per_text) * 1000:.1f} ms, "
-          f"p95 {sorted(per_text)[int(len(per_text) * 0.95)] * 1000:.1f} ms (target ≤ 20 ms median)")
+    print(
+        f"text report read+check: median {statistics.median(per_text) * 1000:.1f} ms, "
+        f"p95 {sorted(per_text)[int(len(per_text) * 0.95)] * 1000:.1f} ms (target ≤ 20 ms median)"
+    )
     pdf = SAMPLES / "hongze-district-2024.pdf"
     pdf_times = _time_read(pdf, settings, 5)
-    print(f"PDF read+check: median {statistics.median(pdf_times) * 1000:.0f} ms for 5 pages = "
-          f"{statistics.median(pdf_times) * 1000 / 5:.0f} ms/page (target ≤ 150 ms/page)")
+    print(
+        f"PDF read+check: median {statistics.median(pdf_times) * 1000:.0f} ms for 5 pages = "
+        f"{statistics.median(pdf_times) * 1000 / 5:.0f} ms/page (target ≤ 150 ms/page)"
+    )
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / "in"
         folder.mkdir()
@@ -49,8 +53,10 @@ def main() -> None:
         start = time.perf_counter()
         result = run_batch([folder], Path(tmp) / "out", Settings(jobs=2), progress=False)
         wall = time.perf_counter() - start
-        print(f"nianbao extract, 1,000 text reports, --jobs 2: {wall:.1f} s wall "
-              f"({len(result.records) / wall:.0f} files/s; target ≤ 60 s)")
+        print(
+            f"nianbao extract, 1,000 text reports, --jobs 2: {wall:.1f} s wall "
+            f"({len(result.records) / wall:.0f} files/s; target ≤ 60 s)"
+        )
         start = time.perf_counter()
         again = run_batch([folder], Path(tmp) / "out", Settings(jobs=2), progress=False)
         print(f"re-run over the same 1,000 (all skipped: {again.skipped}): {time.perf_counter() - start:.1f} s")

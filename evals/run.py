@@ -50,7 +50,9 @@ def _sha(paths: list[Path]) -> str:
 
 def _git_commit() -> str:
     try:
-        out = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=ROOT, check=False)
+        out = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=ROOT, check=False
+        )
     except OSError:
         return "unknown"
     return out.stdout.strip() or "unknown"
@@ -58,8 +60,10 @@ def _git_commit() -> str:
 
 def _line(name: str, s: Summary) -> str:
     tables = " ".join(f"{t}={v:.2%}" for t, v in s.table_accuracy.items())
-    return (f"{name:<24} {s.cases:>5} {s.cell_accuracy:>9.2%} {s.all_correct_rate:>9.2%} "
-            f"{s.findings_precision:>8.2%} {s.findings_recall:>8.2%} {s.status_agreement:>8.2%}  {tables}")
+    return (
+        f"{name:<24} {s.cases:>5} {s.cell_accuracy:>9.2%} {s.all_correct_rate:>9.2%} "
+        f"{s.findings_precision:>8.2%} {s.findings_recall:>8.2%} {s.status_agreement:>8.2%}  {tables}"
+    )
 
 
 def run_evals(suite: str = "all", *, compare: bool = True, write_baseline: bool = False) -> int:
@@ -67,8 +71,8 @@ def run_evals(suite: str = "all", *, compare: bool = True, write_baseline: bool 
     settings = Settings()
     cases = _cases(suite)
     scores: list[CaseScore] = []
-    for name, group, path, gold in cases:
-        record = extract_file(path, settings).to_json_dict()
+    for name, group, source, gold in cases:
+        record = extract_file(source, settings).to_json_dict()
         scores.append(score_case(name, group, record, gold))
     groups: dict[str, list[CaseScore]] = defaultdict(list)
     for s in scores:
@@ -80,25 +84,30 @@ def run_evals(suite: str = "all", *, compare: bool = True, write_baseline: bool 
     for name, summary in summaries.items():
         print(_line(name, summary))
     rules = summaries["all"].per_rule
-    print("findings per rule: " + "  ".join(f"{r} P={v['precision']:.0%} R={v['recall']:.0%} (n={v['expected']})"
-                                            for r, v in rules.items()))
+    print(
+        "findings per rule: "
+        + "  ".join(f"{r} P={v['precision']:.0%} R={v['recall']:.0%} (n={v['expected']})" for r, v in rules.items())
+    )
     wrong = [(s.name, w) for s in scores for w in s.wrong]
     for name, (path, expected, got) in wrong[:25]:
         print(f"  wrong: {name} {path}: expected {expected!r}, got {got!r}")
-    report = {
-        "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+    date = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    report: dict[str, Any] = {
+        "date": date,
         "git_commit": _git_commit(),
         "suite": suite,
         "reader": READER_VERSION,
         "prompts": [],
         "model": None,
-        "datasets": {"gold": _sha(list(GOLD.glob("*.json"))),
-                     "variants": _sha([VARIANTS / "manifest.json"]) if (VARIANTS / "manifest.json").exists() else None},
+        "datasets": {
+            "gold": _sha(list(GOLD.glob("*.json"))),
+            "variants": _sha([VARIANTS / "manifest.json"]) if (VARIANTS / "manifest.json").exists() else None,
+        },
         "summaries": {k: v.as_dict() for k, v in summaries.items()},
         "wrong": [{"case": n, "path": p, "expected": e, "got": g} for n, (p, e, g) in wrong],
     }
     REPORTS.mkdir(exist_ok=True)
-    stem = REPORTS / f"{suite}-{report['date'][:19].replace(':', '')}"
+    stem = REPORTS / f"{suite}-{date[:19].replace(':', '')}"
     stem.with_suffix(".json").write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
     stem.with_suffix(".md").write_text(_markdown(report, summaries), encoding="utf-8")
     print(f"report: {stem.with_suffix('.md')}")
@@ -109,12 +118,17 @@ def run_evals(suite: str = "all", *, compare: bool = True, write_baseline: bool 
 
 
 def _markdown(report: dict[str, Any], summaries: dict[str, Summary]) -> str:
-    lines = [f"# Evals {report['date']} ({report['git_commit']}, reader {report['reader']})", "",
-             "| group | cases | cell accuracy | reports all right | findings P | findings R | status |",
-             "|---|---|---|---|---|---|---|"]
+    lines = [
+        f"# Evals {report['date']} ({report['git_commit']}, reader {report['reader']})",
+        "",
+        "| group | cases | cell accuracy | reports all right | findings P | findings R | status |",
+        "|---|---|---|---|---|---|---|",
+    ]
     for name, s in summaries.items():
-        lines.append(f"| {name} | {s.cases} | {s.cell_accuracy:.2%} | {s.all_correct_rate:.2%} | "
-                     f"{s.findings_precision:.2%} | {s.findings_recall:.2%} | {s.status_agreement:.2%} |")
+        lines.append(
+            f"| {name} | {s.cases} | {s.cell_accuracy:.2%} | {s.all_correct_rate:.2%} | "
+            f"{s.findings_precision:.2%} | {s.findings_recall:.2%} | {s.status_agreement:.2%} |"
+        )
     return "\n".join(lines) + "\n"
 
 

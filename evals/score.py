@@ -14,7 +14,9 @@ META_KEYS = ("issuer", "year", "format_version")
 def table_of(path: str) -> str:
     """Which table a cell path belongs to: 表二, 表三, 表四, 正文 or meta."""
     head = path.split(".")[0]
-    return {"active_disclosure": "表二", "applications": "表三", "reviews": "表四", "narrative": "正文"}.get(head, "meta")
+    return {"active_disclosure": "表二", "applications": "表三", "reviews": "表四", "narrative": "正文"}.get(
+        head, "meta"
+    )
 
 
 @dataclass
@@ -43,10 +45,10 @@ def _same(expected: Any, actual: Any) -> bool:
     if expected is None or actual is None:
         return expected is None and actual is None
     if isinstance(expected, bool) or isinstance(actual, bool):
-        return expected == actual
+        return bool(expected == actual)
     if isinstance(expected, int | float) and isinstance(actual, int | float):
         return abs(expected - actual) < 1e-6
-    return bool(expected == actual)
+    return type(expected) is type(actual) and bool(expected == actual)
 
 
 def score_case(name: str, group: str, record: dict[str, Any], gold: dict[str, Any]) -> CaseScore:
@@ -119,8 +121,12 @@ def summarize(scores: list[CaseScore]) -> Summary:
         fn.update(s.fn)
     rules = sorted(set(tp) | set(fp) | set(fn))
     per_rule = {
-        r: {"precision": _ratio(tp[r], tp[r] + fp[r]), "recall": _ratio(tp[r], tp[r] + fn[r]),
-            "expected": tp[r] + fn[r], "found": tp[r] + fp[r]}
+        r: {
+            "precision": _ratio(tp[r], tp[r] + fp[r]),
+            "recall": _ratio(tp[r], tp[r] + fn[r]),
+            "expected": tp[r] + fn[r],
+            "found": tp[r] + fp[r],
+        }
         for r in rules
     }
     return Summary(

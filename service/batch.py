@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from service.config import Settings
 from service.errors import IngestError
@@ -30,12 +31,17 @@ def collect_inputs(paths: list[Path]) -> list[Path]:
         else:
             out.append(path)
     seen: set[Path] = set()
-    return [p for p in out if not (p in seen or seen.add(p))]  # type: ignore[func-returns-value]
+    unique = []
+    for path in out:
+        if path not in seen:
+            seen.add(path)
+            unique.append(path)
+    return unique
 
 
 def extract_file(path: Path, settings: Settings) -> Record:
     """One file to one record; every failure to read becomes a ``failed`` record with a one-line reason."""
-    source = Source(file=str(path), sha256="", format=format_of(path))  # type: ignore[arg-type]
+    source = Source(file=str(path), sha256="", format=format_of(path))
     try:
         data = path.read_bytes()
     except OSError as exc:
@@ -55,7 +61,7 @@ def _extract_job(path: str, settings_json: str) -> str:
     return json.dumps(record.to_json_dict(), ensure_ascii=False)
 
 
-def load_records(path: Path) -> list[dict[str, object]]:
+def load_records(path: Path) -> list[dict[str, Any]]:
     """Records of a records.jsonl; a line cut short by an interrupted run is dropped."""
     if not path.exists():
         return []
@@ -69,9 +75,9 @@ def load_records(path: Path) -> list[dict[str, object]]:
     return records
 
 
-def _key(record: dict[str, object]) -> tuple[str, str]:
+def _key(record: dict[str, Any]) -> tuple[str, str]:
     source = record.get("source") or {}
-    return str(source.get("file", "")), str(source.get("sha256", ""))  # type: ignore[union-attr]
+    return str(source.get("file", "")), str(source.get("sha256", ""))
 
 
 def _sha256(path: Path) -> str:
@@ -85,13 +91,13 @@ def _sha256(path: Path) -> str:
 class BatchResult:
     """What a batch run did."""
 
-    records: list[dict[str, object]] = field(default_factory=list)  # the records of this run's inputs
+    records: list[dict[str, Any]] = field(default_factory=list)  # the records of this run's inputs
     skipped: int = 0
 
     def summary(self) -> str:
         """Files, statuses, findings by rule, as plain text."""
         status = Counter(str(r.get("status")) for r in self.records)
-        rules = Counter(f["rule"] for r in self.records for f in r.get("findings", []))  # type: ignore[attr-defined]
+        rules = Counter(f["rule"] for r in self.records for f in r.get("findings", []))
         lines = [
             f"files: {len(self.records)} (skipped as already done: {self.skipped})",
             f"ok: {status['ok']}  needs_review: {status['needs_review']}  failed: {status['failed']}",
@@ -103,7 +109,7 @@ class BatchResult:
         return "\n".join(lines)
 
 
-def _rewrite(path: Path, records: list[dict[str, object]]) -> None:
+def _rewrite(path: Path, records: list[dict[str, Any]]) -> None:
     tmp = path.with_suffix(".jsonl.tmp")
     with tmp.open("w", encoding="utf-8") as handle:
         for record in records:

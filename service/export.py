@@ -33,10 +33,18 @@ def write_cells_csv(records: list[dict[str, Any]], path: Path) -> None:
             evidence = record.get("evidence") or {}
             for cell, value in flatten(record).items():
                 ev = evidence.get(cell) or {}
-                writer.writerow([
-                    record["source"]["file"], meta.get("issuer") or "", meta.get("year") or "", cell,
-                    label_of(cell), "" if value is None else value, ev.get("page") or "", ev.get("quote", ""),
-                ])
+                writer.writerow(
+                    [
+                        record["source"]["file"],
+                        meta.get("issuer") or "",
+                        meta.get("year") or "",
+                        cell,
+                        label_of(cell),
+                        "" if value is None else value,
+                        ev.get("page") or "",
+                        ev.get("quote", ""),
+                    ]
+                )
 
 
 def _t2_columns() -> list[tuple[str, str]]:
@@ -51,13 +59,18 @@ def _t2_columns() -> list[tuple[str, str]]:
 
 def _sheets() -> dict[str, list[tuple[str, str]]]:
     t3 = [
-        (f"applications.{row.key}.{col}", f"{label_of(f'applications.{row.key}.{col}').split(' / ')[0]} / {COLUMN_LABELS[col]}")
+        (
+            f"applications.{row.key}.{col}",
+            f"{label_of(f'applications.{row.key}.{col}').split(' / ')[0]} / {COLUMN_LABELS[col]}",
+        )
         for row in (*T3_ROWS_2021, OTHER_HANDLING)
         for col in COLUMN_KEYS
     ]
     t4 = [(f"reviews.{g}.{c}", f"{gl} / {cl}") for g, gl in REVIEW_GROUPS for c, cl in REVIEW_COLUMNS]
-    narrative = [(f"narrative.{k}", label_of(f"narrative.{k}"))
-                 for k in ("proactive_items", "applications_received", "fee_collected_yuan")]
+    narrative = [
+        (f"narrative.{k}", label_of(f"narrative.{k}"))
+        for k in ("proactive_items", "applications_received", "fee_collected_yuan")
+    ]
     return {"表二 主动公开": _t2_columns(), "表三 依申请公开": t3, "表四 复议诉讼": t4, "正文数字": narrative}
 
 
@@ -76,8 +89,15 @@ def write_xlsx(records: list[dict[str, Any]], path: Path) -> None:
     sheet.append([*_HEAD, "规则", "严重程度", "说明", "涉及单元格"])
     for record in records:
         for finding in record.get("findings", []):
-            sheet.append(_head(record) + [finding["rule"], "错误" if finding["severity"] == "error" else "提示",
-                                          finding["message"], "；".join(finding.get("cells", [])[:30])])
+            sheet.append(
+                _head(record)
+                + [
+                    finding["rule"],
+                    "错误" if finding["severity"] == "error" else "提示",
+                    finding["message"],
+                    "；".join(finding.get("cells", [])[:30]),
+                ]
+            )
         if record.get("status") == "failed":
             sheet.append([*_head(record), "FAILED", "错误", record.get("error", ""), ""])
     book.save(path)

@@ -90,7 +90,8 @@ def test_rerun_skips_done_files_and_recovers_from_a_cut_line(batch_dir: Path, tm
     again = load_records(out / "records.jsonl")
     assert len(again) == len(lines)
     assert sorted(json.dumps(r, sort_keys=True) for r in again) == sorted(
-        json.dumps(json.loads(line), sort_keys=True) for line in lines)
+        json.dumps(json.loads(line), sort_keys=True) for line in lines
+    )
     assert run_batch([batch_dir], out, Settings(), progress=False).skipped == len(lines)
 
 
@@ -128,7 +129,10 @@ def test_console_script_runs_without_traceback(tmp_path: Path) -> None:
     empty.write_bytes(b"")
     proc = subprocess.run(
         [sys.executable, "-m", "service", "extract", str(empty), "--out", str(tmp_path / "o"), "--no-progress"],
-        capture_output=True, text=True, cwd=ROOT, check=False,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=False,
     )
     assert proc.returncode == 1
     assert "Traceback" not in proc.stderr + proc.stdout

@@ -59,7 +59,9 @@ def check_t3(values: Values, single_other_row: bool = False) -> list[Finding]:
                     actual=got[-1],
                 )
             )
-        terms = [f"applications.{k}.{col}" for k in ("new_received", "carried_over", "results_total", "carried_forward")]
+        terms = [
+            f"applications.{k}.{col}" for k in ("new_received", "carried_over", "results_total", "carried_forward")
+        ]
         got = _known(values, terms)
         if got is not None and got[0] + got[1] != got[2] + got[3]:
             findings.append(

@@ -30,8 +30,7 @@ def parse(token: Token, kind: str = "count") -> Cell:
         return Cell(None, token.text, token.start, token.end)
     change = _CHANGE.fullmatch(token.text)
     if change:
-        value = int(change.group(2)) * (-1 if change.group(1) == "减" else 1)
-        return _checked(value, kind, token)
+        return _checked(int(change.group(2)) * (-1 if change.group(1) == "减" else 1), kind, token)
     match = _NUM.fullmatch(token.text)
     if match is None:
         return Cell(None, token.text, token.start, token.end, "unreadable number")

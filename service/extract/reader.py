@@ -37,8 +37,11 @@ def read_record(doc: Document, source: Source) -> Record:
     fmt = t2_format(text, *t2_span)
     hints2 = {
         f"active_disclosure.normative_documents.{cell}": int(said[key])
-        for cell, key in (("issued", "normative_issued"), ("repealed", "normative_repealed"),
-                          ("in_force", "normative_in_force"))
+        for cell, key in (
+            ("issued", "normative_issued"),
+            ("repealed", "normative_repealed"),
+            ("in_force", "normative_in_force"),
+        )
         if key in said
     }
     hints = {k: int(v) for k, v in said.items()}
@@ -60,8 +63,12 @@ def read_record(doc: Document, source: Source) -> Record:
             s = stated[key]
             values[f"narrative.{key}"] = s.value
             evidence[f"narrative.{key}"] = Evidence(
-                page=doc.page_of(s.start), quote=doc.line_around(s.start, s.end, 120),
-                start=s.start, end=s.end, raw=doc.raw_span(s.start, s.end), method="template",
+                page=doc.page_of(s.start),
+                quote=doc.line_around(s.start, s.end, 120),
+                start=s.start,
+                end=s.end,
+                raw=doc.raw_span(s.start, s.end),
+                method="template",
             )
     findings += check_t3(values, t3.single_other_row)
     findings += check_t4(values)
@@ -72,7 +79,7 @@ def read_record(doc: Document, source: Source) -> Record:
     record = Record(
         source=source,
         status="needs_review" if unsure else "ok",
-        meta=Meta(issuer=meta.issuer, year=meta.year, format_version=fmt, title=meta.title),  # type: ignore[arg-type]
+        meta=Meta(issuer=meta.issuer, year=meta.year, format_version=fmt, title=meta.title),
         findings=findings,
         evidence=evidence,
         **nest(values),
@@ -88,8 +95,12 @@ def _collect(
         evidence[path] = _evidence(doc, table, path, cell)
         if cell.problem:
             findings.append(
-                Finding(rule="NN", severity="error", message=f"{label_of(path)}：{cell.raw!r} {_problem(cell)}",
-                        cells=[path])
+                Finding(
+                    rule="NN",
+                    severity="error",
+                    message=f"{label_of(path)}：{cell.raw!r} {_problem(cell)}",
+                    cells=[path],
+                )
             )
     by_row: dict[str, list[str]] = {}
     for path in table.ambiguous:
@@ -102,8 +113,14 @@ def _collect(
         )
         start, end = table.quotes[paths[0]]
         for path in paths:
-            evidence[path] = Evidence(page=doc.page_of(start), quote=doc.line_around(start, end, 200),
-                                      start=start, end=end, raw=None, method="template")
+            evidence[path] = Evidence(
+                page=doc.page_of(start),
+                quote=doc.line_around(start, end, 200),
+                start=start,
+                end=end,
+                raw=None,
+                method="template",
+            )
 
 
 def _problem(cell: Cell) -> str:
@@ -115,23 +132,47 @@ def _evidence(doc: Document, table: TableRead, path: str, cell: Cell) -> Evidenc
     quote = " ".join(doc.raw_span(start, end).split())
     if len(quote) > 240:
         quote = doc.line_around(cell.start, cell.end, 160)
-    return Evidence(page=doc.page_of(cell.start), quote=quote, start=cell.start, end=cell.end,
-                    raw=doc.raw_span(cell.start, cell.end) if cell.end > cell.start else cell.raw,
-                    method="template")
+    return Evidence(
+        page=doc.page_of(cell.start),
+        quote=quote,
+        start=cell.start,
+        end=cell.end,
+        raw=doc.raw_span(cell.start, cell.end) if cell.end > cell.start else cell.raw,
+        method="template",
+    )
 
 
 def _shape(t2: TableRead, t3: TableRead, t4: TableRead, fmt: str | None) -> list[Finding]:
     findings = []
-    for table, name in ((t2, "表二（主动公开政府信息情况）"), (t3, "表三（收到和处理政府信息公开申请情况）"),
-                        (t4, "表四（行政复议、行政诉讼情况）")):
+    for table, name in (
+        (t2, "表二（主动公开政府信息情况）"),
+        (t3, "表三（收到和处理政府信息公开申请情况）"),
+        (t4, "表四（行政复议、行政诉讼情况）"),
+    ):
         if not table.found:
             findings.append(Finding(rule="SHAPE", severity="warning", message=f"未找到{name}"))
     if t3.found and t3.single_other_row and fmt != "2019":
-        cells = [f"applications.{row}.{col}" for row in OTHER_SUBROWS for col in
-                 ("natural_person", "commercial_enterprise", "research_institution", "public_interest_org",
-                  "legal_service_org", "other_org", "total")]
-        findings.append(Finding(rule="SHAPE", severity="warning", cells=cells,
-                                message="表三（六）其他处理 只有一行，缺少 1.逾期不补正 2.逾期未缴费 3.其他 三个子项"))
+        cells = [
+            f"applications.{row}.{col}"
+            for row in OTHER_SUBROWS
+            for col in (
+                "natural_person",
+                "commercial_enterprise",
+                "research_institution",
+                "public_interest_org",
+                "legal_service_org",
+                "other_org",
+                "total",
+            )
+        ]
+        findings.append(
+            Finding(
+                rule="SHAPE",
+                severity="warning",
+                cells=cells,
+                message="表三（六）其他处理 只有一行，缺少 1.逾期不补正 2.逾期未缴费 3.其他 三个子项",
+            )
+        )
     for problem in (*t2.problems, *t3.problems, *t4.problems):
         findings.append(Finding(rule="SHAPE", severity="warning", message=problem))
     return findings

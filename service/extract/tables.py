@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from service.extract.cells import Cell, parse, split_digits, sums_to_last
@@ -92,7 +93,7 @@ def _row_span(loc: Located, readings: list[Reading]) -> tuple[int, int]:
 def _choose(
     table: TableRead,
     rows: list[tuple[str, list[str], list[Reading]]],
-    score: callable,  # type: ignore[valid-type]
+    score: Callable[[list[Reading | None]], int],
 ) -> None:
     """Pick the readings of multi-reading rows that satisfy the most identities; record what stays ambiguous."""
     rows = [(key, paths, _distinct(readings)) for key, paths, readings in rows]
@@ -105,7 +106,7 @@ def _choose(
         best: list[tuple[Reading, ...]] = []
         best_score = -1
         for combo in itertools.product(*(rows[i][2] for i in multi)):
-            current = [rs[0] if rs else None for _, _, rs in rows]
+            current: list[Reading | None] = [rs[0] if rs else None for _, _, rs in rows]
             for i, reading in zip(multi, combo, strict=True):
                 current[i] = reading
             value = score(current)
@@ -155,7 +156,9 @@ def read_t3(text: str, start: int, end: int, layout: Layout, hints: dict[str, in
     per_row = [_readings(tokens, width, kinds, [width]) for tokens in gaps]
     if any(not r for r in per_row):
         bounds = [loc.label_start for loc in located[1:]] + [end]
-        flat = [t for loc, stop in zip(located, bounds, strict=True) for t in gap_tokens(text, loc.label_end, stop, layout)]
+        flat = [
+            t for loc, stop in zip(located, bounds, strict=True) for t in gap_tokens(text, loc.label_end, stop, layout)
+        ]
         flat = [t for t in flat if t.kind != "blank"] if len(flat) != width * len(located) else flat
         if len(flat) == width * len(located):
             per_row = [[[parse(t) for t in flat[i * width : (i + 1) * width]]] for i in range(len(located))]
@@ -244,5 +247,5 @@ def read_t2(text: str, start: int, end: int, layout: Layout, fmt: str | None, hi
                 kept = [r for r in readings if r[col].value == hints[path]]
                 readings = kept or readings
         table.quotes.update({p: _row_span(loc, readings) for p in paths})
-        _choose(table, [(row.key, paths, readings)], lambda current: 0)
+        _choose(table, [(row.key, paths, readings)], lambda _: 0)
     return table

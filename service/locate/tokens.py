@@ -91,7 +91,9 @@ def compact_tokens(text: str, base: int) -> list[Token]:
         return [Token(text, kind, base, base + len(text))]
     if not _COMPACT.fullmatch(text):
         return []
-    return [Token(m.group(), classify(m.group()) or "num", base + m.start(), base + m.end()) for m in _PIECE.finditer(text)]
+    return [
+        Token(m.group(), classify(m.group()) or "num", base + m.start(), base + m.end()) for m in _PIECE.finditer(text)
+    ]
 
 
 def gap_tokens(text: str, start: int, end: int, layout: Layout) -> list[Token]:

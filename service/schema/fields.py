@@ -167,10 +167,10 @@ def label_of(path: str) -> str:
         group = dict(REVIEW_GROUPS)[parts[1]]
         return f"{group} / {dict(REVIEW_COLUMNS)[parts[2]]}"
     if parts[0] == "active_disclosure":
-        for row in (*T2_ROWS_2021, *T2_ROWS_2019):
-            cells = dict(row.cells)
-            if row.key == parts[1] and parts[2] in cells:
-                return f"{row.block} {row.label} {cells[parts[2]]}"
+        for t2 in (*T2_ROWS_2021, *T2_ROWS_2019):
+            cells = dict(t2.cells)
+            if t2.key == parts[1] and parts[2] in cells:
+                return f"{t2.block} {t2.label} {cells[parts[2]]}"
     if parts[0] == "narrative":
         return NARRATIVE_LABELS.get(parts[1], path)
     return path

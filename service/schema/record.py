@@ -99,9 +99,7 @@ ActiveDisclosure = _row_model(
     "ActiveDisclosure",
     {key: _row_model(f"T2_{key}", cells) | None for key, cells in _T2_CELLS.items()},
 )
-Applications = _row_model(
-    "Applications", {row.key: ApplicantRow | None for row in (*T3_ROWS_2021, OTHER_HANDLING)}
-)
+Applications = _row_model("Applications", {row.key: ApplicantRow | None for row in (*T3_ROWS_2021, OTHER_HANDLING)})
 Reviews = _row_model("Reviews", {key: ReviewGroup | None for key, _ in REVIEW_GROUPS})
 
 
@@ -123,7 +121,7 @@ class Record(BaseModel):
 
     model_config = ConfigDict(extra="allow", populate_by_name=True)
 
-    schema_: Literal["gov-annual-report/1"] = Field(default=SCHEMA_ID, alias="schema")
+    schema_: Literal["gov-annual-report/1"] = Field(default="gov-annual-report/1", alias="schema")
     source: Source
     status: Status
     error: str | None = None

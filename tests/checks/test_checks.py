@@ -15,14 +15,30 @@ def consistent() -> dict[str, Value]:
         for col in COLUMN_KEYS:
             values[f"applications.{row.key}.{col}"] = 0
     for key in ("new_received", "results_total"):
-        values.update({f"applications.{key}.natural_person": 19, f"applications.{key}.commercial_enterprise": 1,
-                       f"applications.{key}.total": 20})
-    values.update({"applications.granted.natural_person": 19, "applications.granted.total": 19,
-                   "applications.unable_not_held.commercial_enterprise": 1, "applications.unable_not_held.total": 1})
+        values.update(
+            {
+                f"applications.{key}.natural_person": 19,
+                f"applications.{key}.commercial_enterprise": 1,
+                f"applications.{key}.total": 20,
+            }
+        )
+    values.update(
+        {
+            "applications.granted.natural_person": 19,
+            "applications.granted.total": 19,
+            "applications.unable_not_held.commercial_enterprise": 1,
+            "applications.unable_not_held.total": 1,
+        }
+    )
     for group in ("administrative_review", "litigation_direct", "litigation_after_review"):
         values.update({f"reviews.{group}.{c}": 0 for c in ("upheld", "corrected", "other", "pending", "total")})
-    values.update({"reviews.administrative_review.upheld": 2, "reviews.administrative_review.other": 1,
-                   "reviews.administrative_review.total": 3})
+    values.update(
+        {
+            "reviews.administrative_review.upheld": 2,
+            "reviews.administrative_review.other": 1,
+            "reviews.administrative_review.total": 3,
+        }
+    )
     return values
 
 
@@ -45,8 +61,10 @@ def test_wrong_total_breaks_balance() -> None:
     values = consistent()
     values["applications.new_received.total"] = 21
     found = {(f.rule, f.cells[0]) for f in check_t3(values)}
-    assert found == {("T3-ROW", "applications.new_received.natural_person"),
-                     ("T3-BAL", "applications.new_received.total")}
+    assert found == {
+        ("T3-ROW", "applications.new_received.natural_person"),
+        ("T3-BAL", "applications.new_received.total"),
+    }
 
 
 def test_null_terms_are_not_assessed() -> None:

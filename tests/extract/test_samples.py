@@ -37,15 +37,24 @@ def test_all_eight_samples_have_gold() -> None:
 def test_run_together_digits_are_split_by_the_identities(settings: Settings) -> None:
     record = extract_file(next(SAMPLES.glob("pingtan*")), settings).to_json_dict()
     apps = record["applications"]
-    assert apps["new_received"] == {"natural_person": 80, "commercial_enterprise": 1, "research_institution": 0,
-                                    "public_interest_org": 0, "legal_service_org": 0, "other_org": 0, "total": 81}
+    assert apps["new_received"] == {
+        "natural_person": 80,
+        "commercial_enterprise": 1,
+        "research_institution": 0,
+        "public_interest_org": 0,
+        "legal_service_org": 0,
+        "other_org": 0,
+        "total": 81,
+    }
     assert apps["granted"]["natural_person"] == 22 and apps["partially_granted"]["total"] == 20
     ev = record["evidence"]["applications.new_received.natural_person"]
     assert ev["raw"] == "80" and ev["method"] == "template"
     assert record["status"] == "needs_review"
     ambiguous = [f for f in record["findings"] if f["rule"] == "AMBIGUOUS"]
     assert ambiguous and set(ambiguous[0]["cells"]) == {
-        "active_disclosure.normative_documents.repealed", "active_disclosure.normative_documents.in_force"}
+        "active_disclosure.normative_documents.repealed",
+        "active_disclosure.normative_documents.in_force",
+    }
     assert record["active_disclosure"]["normative_documents"]["repealed"] is None  # never guessed
     assert record["active_disclosure"]["normative_documents"]["issued"] == 77  # fixed by the prose
 
@@ -69,5 +78,6 @@ def test_pdf_numbers_before_labels_and_table_across_pages(settings: Settings) ->
 def test_blank_review_cells_are_null_not_zero(settings: Settings) -> None:
     record = extract_file(next(SAMPLES.glob("002_*")), settings).to_json_dict()
     assert record["reviews"]["administrative_review"] == dict.fromkeys(
-        ("upheld", "corrected", "other", "pending", "total"))
+        ("upheld", "corrected", "other", "pending", "total")
+    )
     assert record["reviews"]["litigation_direct"]["total"] == 0

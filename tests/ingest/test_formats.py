@@ -52,7 +52,11 @@ def _docx_bytes() -> bytes:
 def test_docx_paragraphs_and_tables_in_order() -> None:
     doc = read_docx(_docx_bytes())
     assert doc.text.splitlines() == [
-        "某镇2023年政府信息公开工作年度报告", "行政复议\t结果维持\t总计", "\t0\t0", "五、存在的主要问题及改进情况"]
+        "某镇2023年政府信息公开工作年度报告",
+        "行政复议\t结果维持\t总计",
+        "\t0\t0",
+        "五、存在的主要问题及改进情况",
+    ]
 
 
 def test_corrupt_docx() -> None:
