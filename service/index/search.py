@@ -1,0 +1,130 @@
+"""Hybrid retrieval: Chroma (dense) and jieba BM25 (lexical) fused by reciprocal rank, filtered by issuer/year."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from service.config import Settings
+from service.index.chunks import Chunk
+from service.index.embeddings import CachedEmbedder, make_embedder
+from service.index.tokens import tokenize
+from service.index.vectors import VectorIndex
+from service.store import Store
+
+RRF_K = 60
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A retrieved chunk."""
+
+    chunk_id: str
+    report_id: str
+    issuer: str | None
+    year: int | None
+    section: str
+    page: int | None
+    text: str
+    score: float
+    lexical: float
+
+
+class Index:
+    """Dense + lexical search over the chunks of a store."""
+
+    def __init__(self, settings: Settings, store: Store) -> None:
+        self.store = store
+        home = Path(settings.home)
+        self.embedder: CachedEmbedder = make_embedder(
+            settings.embedding, home / "cache" / "vectors.sqlite", settings.embedding_threads
+        )
+        self.vectors = VectorIndex(home / "chroma", self.embedder.name, settings.chroma_host, settings.chroma_port)
+        self._bm25: Any = None
+        self._rows: list[tuple[str, str, str, int | None, str, str]] = []
+
+    def add(self, report_id: str, issuer: str | None, year: int | None, chunks: Sequence[Chunk]) -> None:
+        """Embed (cached) and store one report's chunks; the lexical index is rebuilt on the next search."""
+        if not chunks:
+            return
+        vectors = self.embedder.passages([c.text for c in chunks])
+        metas: list[dict[str, Any]] = [
+            {
+                "report_id": report_id,
+                "issuer": issuer or "",
+                "year": year or 0,
+                "section": c.section,
+                "page": c.page or 0,
+            }
+            for c in chunks
+        ]
+        self.vectors.delete_report(report_id)
+        self.vectors.upsert([c.chunk_id for c in chunks], vectors, [c.text for c in chunks], metas)
+        self._bm25 = None
+
+    def _lexical(self) -> Any:
+        if self._bm25 is None:
+            import bm25s
+
+            self._rows = self.store.chunks()
+            corpus = [row[5].split(" ") for row in self._rows]
+            self._bm25 = bm25s.BM25()
+            if corpus:
+                self._bm25.index(corpus, show_progress=False)
+        return self._bm25
+
+    def search(
+        self,
+        question: str,
+        k: int = 5,
+        *,
+        report_ids: Sequence[str] | None = None,
+        sections: Sequence[str] | None = None,
+    ) -> list[Hit]:
+        """The k best chunks for a question, optionally only within some reports and sections."""
+        bm25 = self._lexical()
+        if not self._rows:
+            return []
+        allowed = np.ones(len(self._rows), dtype=bool)
+        if report_ids is not None:
+            wanted = set(report_ids)
+            allowed &= np.array([row[1] in wanted for row in self._rows])
+        if sections:
+            allowed &= np.array([row[2] in sections for row in self._rows])
+        tokens = tokenize(question)
+        lexical = np.asarray(bm25.get_scores(tokens), dtype=float) if tokens else np.zeros(len(self._rows))
+        lexical[~allowed] = -1.0
+        order = [i for i in np.argsort(-lexical) if lexical[i] > 0][: k * 4]
+        ranks: dict[str, float] = {}
+        for rank, i in enumerate(order):
+            ranks[self._rows[i][0]] = 1.0 / (RRF_K + rank + 1)
+        where = _where(report_ids, sections)
+        if report_ids is None or report_ids:
+            dense = self.vectors.query(self.embedder.query(question), k * 4, where)
+            for rank, (chunk_id, _) in enumerate(dense):
+                ranks[chunk_id] = ranks.get(chunk_id, 0.0) + 1.0 / (RRF_K + rank + 1)
+        by_id = {row[0]: (i, row) for i, row in enumerate(self._rows)}
+        meta = self.store.report_meta(sorted({by_id[c][1][1] for c in ranks if c in by_id}))
+        hits = []
+        for chunk_id, score in sorted(ranks.items(), key=lambda kv: -kv[1])[:k]:
+            if chunk_id not in by_id:
+                continue
+            i, row = by_id[chunk_id]
+            issuer, year, _ = meta.get(row[1], (None, None, ""))
+            hits.append(Hit(chunk_id, row[1], issuer, year, row[2], row[3], row[4], score, float(max(lexical[i], 0))))
+        return hits
+
+
+def _where(report_ids: Sequence[str] | None, sections: Sequence[str] | None) -> dict[str, Any] | None:
+    clauses: list[dict[str, Any]] = []
+    if report_ids is not None:
+        clauses.append({"report_id": {"$in": list(report_ids)}})
+    if sections:
+        clauses.append({"section": {"$in": list(sections)}})
+    if not clauses:
+        return None
+    return clauses[0] if len(clauses) == 1 else {"$and": clauses}

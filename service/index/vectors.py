@@ -1,0 +1,63 @@
+"""Chroma: the only module that imports chromadb. Vectors are computed by us and passed in."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from service.errors import IndexStoreError
+
+COLLECTION = "nianbao-chunks-{name}"
+
+
+class VectorIndex:
+    """A Chroma collection of chunk vectors with issuer/year/section metadata."""
+
+    def __init__(self, path: Path, embedder_name: str, host: str | None = None, port: int | None = None) -> None:
+        import chromadb
+        from chromadb.config import Settings as ChromaSettings
+
+        chroma_settings = ChromaSettings(anonymized_telemetry=False)
+        try:
+            if host:
+                self._client = chromadb.HttpClient(host=host, port=port or 8000, settings=chroma_settings)
+            else:
+                path.mkdir(parents=True, exist_ok=True)
+                self._client = chromadb.PersistentClient(path=str(path), settings=chroma_settings)
+            self._col = self._client.get_or_create_collection(
+                COLLECTION.format(name=embedder_name), metadata={"hnsw:space": "cosine"}, embedding_function=None
+            )
+        except Exception as exc:  # chromadb raises many kinds of errors (connection, sqlite, config)
+            raise IndexStoreError(f"cannot open the vector index ({type(exc).__name__}: {exc})") from exc
+
+    def count(self) -> int:
+        """Number of stored vectors."""
+        return int(self._col.count())
+
+    def upsert(self, ids: list[str], vectors: np.ndarray, texts: list[str], metas: list[dict[str, Any]]) -> None:
+        """Add or replace chunks (ids are stable, so re-indexing is idempotent)."""
+        for start in range(0, len(ids), 1000):
+            end = start + 1000
+            self._col.upsert(
+                ids=ids[start:end],
+                embeddings=vectors[start:end].tolist(),
+                documents=texts[start:end],
+                metadatas=metas[start:end],  # type: ignore[arg-type]
+            )
+
+    def delete_report(self, report_id: str) -> None:
+        """Remove every chunk of one report."""
+        self._col.delete(where={"report_id": report_id})
+
+    def query(self, vector: np.ndarray, k: int, where: dict[str, Any] | None = None) -> list[tuple[str, float]]:
+        """The k nearest chunk ids with their cosine distances."""
+        n = self.count()
+        if n == 0:
+            return []
+        result = self._col.query(
+            query_embeddings=[vector.tolist()], n_results=min(k, n), where=where or None, include=["distances"]
+        )
+        distances = result["distances"] or [[]]
+        return list(zip(result["ids"][0], distances[0], strict=True))

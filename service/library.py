@@ -1,0 +1,134 @@
+"""The library: extract + store + index in one step (``nianbao ingest``), resumable, skipping unchanged files."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import sys
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from service.batch import collect_inputs, read_file
+from service.config import Settings
+from service.index.chunks import Chunk, make_chunks, section_texts
+from service.index.search import Index
+from service.index.tokens import tokenize
+from service.locate.sections import find_sections
+from service.store import Store
+from service.store.db import report_id_of
+
+
+@dataclass
+class IngestResult:
+    """What an ingest run did."""
+
+    added: list[dict[str, Any]] = field(default_factory=list)
+    skipped: int = 0
+    chunks: int = 0
+    embedded: int = 0
+
+    def summary(self) -> str:
+        """Plain-text summary."""
+        failed = [r for r in self.added if r["status"] == "failed"]
+        lines = [
+            f"files: {len(self.added) + self.skipped} (new or changed: {len(self.added)}, unchanged: {self.skipped})",
+            f"chunks indexed: {self.chunks} (vectors computed: {self.embedded}, the rest from the cache)",
+        ]
+        lines += [f"failed: {r['source']['file']}: {r.get('error')}" for r in failed[:20]]
+        return "\n".join(lines)
+
+
+def open_library(settings: Settings) -> tuple[Store, Index]:
+    """The store and the index under the data dir."""
+    store = Store(Path(settings.home) / "nianbao.sqlite")
+    return store, Index(settings, store)
+
+
+def _prepare(path: str, settings_json: str) -> str:
+    """Worker: read one file; return its record, section texts and chunks as JSON."""
+    settings = Settings.model_validate_json(settings_json)
+    record, doc = read_file(Path(path), settings)
+    data = record.to_json_dict()
+    sections: dict[str, str] = {}
+    chunks: list[tuple[str, str, int | None, str, str]] = []
+    if doc is not None and record.status != "failed":
+        found = find_sections(doc.text)
+        sections = section_texts(doc, found)
+        rid = report_id_of(record.source.sha256)
+        chunks = [
+            (c.chunk_id, c.section, c.page, c.text, " ".join(tokenize(c.text)))
+            for c in make_chunks(data, doc, found, rid)
+        ]
+    return json.dumps({"record": data, "sections": sections, "chunks": chunks}, ensure_ascii=False)
+
+
+def _sha256(path: Path) -> str:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return ""
+
+
+def ingest(paths: list[Path], settings: Settings, *, progress: bool = True) -> IngestResult:
+    """Extract, store and index every new or changed file; unchanged files cost nothing."""
+    from tqdm import tqdm
+
+    store, index = open_library(settings)
+    result = IngestResult()
+    todo = []
+    for path in collect_inputs(paths):
+        digest = _sha256(path)
+        if digest and store.has(digest):
+            result.skipped += 1
+        else:
+            todo.append(path)
+    bar = tqdm(total=len(todo), desc="ingest", unit="file", disable=not progress, file=sys.stderr)
+    before = index.embedder.computed
+    now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    for payload in _run(todo, settings):
+        item = json.loads(payload)
+        record = item["record"]
+        result.added.append(record)
+        if record["source"]["sha256"]:
+            rid = store.put(record, item["sections"], [tuple(c) for c in item["chunks"]], now=now)
+            meta = record.get("meta") or {}
+            chunks = [Chunk(c[0], c[1], c[2], c[3]) for c in item["chunks"]]
+            index.add(rid, meta.get("issuer"), meta.get("year"), chunks)
+            result.chunks += len(chunks)
+        bar.update(1)
+    bar.close()
+    result.chunks += _reindex_missing(store, index)
+    result.embedded = index.embedder.computed - before
+    store.close()
+    return result
+
+
+def _reindex_missing(store: Store, index: Index) -> int:
+    """Index stored chunks the vector index lacks (e.g. after switching the embedding model)."""
+    rows = store.chunks()
+    if index.vectors.count() >= len(rows):
+        return 0
+    by_report: dict[str, list[Chunk]] = {}
+    for chunk_id, rid, section, page, text, _ in rows:
+        by_report.setdefault(rid, []).append(Chunk(chunk_id, section, page, text))
+    meta = store.report_meta(sorted(by_report))
+    for rid, chunks in by_report.items():
+        issuer, year, _ = meta.get(rid, (None, None, ""))
+        index.add(rid, issuer, year, chunks)
+    return len(rows)
+
+
+def _run(paths: list[Path], settings: Settings) -> Iterator[str]:
+    settings_json = settings.model_dump_json()
+    if settings.jobs <= 1 or len(paths) <= 1:
+        for path in paths:
+            yield _prepare(str(path), settings_json)
+        return
+    with ProcessPoolExecutor(max_workers=settings.jobs) as pool:
+        futures = [pool.submit(_prepare, str(p), settings_json) for p in paths]
+        for future in as_completed(futures):
+            yield future.result()

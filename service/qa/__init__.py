@@ -1,0 +1,1 @@
+"""Questions across reports: numbers from the cells table, text from retrieved chunks, with citations."""
