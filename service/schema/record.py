@@ -61,7 +61,11 @@ class Finding(Strict):
 
 
 class Evidence(Strict):
-    """Where a value was read: page, quote, character span in the document text, raw cell text."""
+    """Where a value was read: page, quote, character span in the document text, raw cell text.
+
+    ``method`` is ``template``, ``llm`` or ``llm-repair``; a value the model produced also names the prompt
+    (``id@version``) and the model.
+    """
 
     page: int | None = None
     quote: str = ""
@@ -69,6 +73,8 @@ class Evidence(Strict):
     end: int | None = None
     raw: str | None = None
     method: str = "template"
+    prompt: str | None = None
+    model: str | None = None
 
 
 def _row_model(name: str, cells: dict[str, Any]) -> type[BaseModel]:
@@ -143,7 +149,7 @@ class Record(BaseModel):
         if data.get("error") is None:
             data.pop("error", None)
         for ev in data["evidence"].values():
-            for key in ("page", "start", "end", "raw"):
+            for key in ("page", "start", "end", "raw", "prompt", "model"):
                 if ev.get(key) is None:
                     ev.pop(key, None)
         return data
