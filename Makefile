@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: help run test fonts check lint typecheck evals evals-smoke bench variants clean
+.PHONY: help run test fonts browser check lint typecheck evals evals-smoke bench variants clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -16,8 +16,9 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install -q -e '.[dev]'
 	touch $(STAMP)
 
-run: $(STAMP) ## set up, then extract the bundled sample reports into out/ and print the summary
-	$(BIN)/nianbao extract evals/data/samples --out out
+run: $(STAMP) ## set up, add the bundled sample reports to the store (data/), serve the app on 127.0.0.1:7860
+	$(BIN)/nianbao ingest evals/data/samples
+	$(BIN)/nianbao ui
 
 FONT := /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc
 
@@ -25,7 +26,11 @@ fonts: ## the CJK font the eval generator draws PDFs with (Debian fonts-wqy-zenh
 	@test -f $(FONT) || { apt-get update -qq && apt-get install -y -qq fonts-wqy-zenhei >/dev/null; } || \
 		{ echo "install the Debian package fonts-wqy-zenhei (needed by the PDF tests)"; exit 1; }
 
-test: $(STAMP) fonts ## set up, then run the test suite
+browser: ## headless Chromium and a CJK font for the end-to-end UI test (Debian chromium, fonts-noto-cjk)
+	@test -x /usr/bin/chromium || { apt-get update -qq && apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; } || \
+		{ echo "install the Debian packages chromium and fonts-noto-cjk (needed by the UI test)"; exit 1; }
+
+test: $(STAMP) fonts browser ## set up, then run the test suite
 	$(BIN)/python -m pytest
 
 lint: $(STAMP) ## ruff (lint and format)

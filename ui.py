@@ -1,11 +1,384 @@
-"""Gradio app (a later issue): for now it points to the command line."""
+"""Gradio app over service/: chat across reports, extract files, browse records, run evals; HTTP API alongside."""
 
 from __future__ import annotations
 
+import argparse
+import contextlib
+import html
+import io
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
 
-def main() -> int:
-    """Print where the product is used today."""
-    print("The UI is not built yet; use `nianbao extract PATH... --out DIR`.")
+from service.app import Services
+from service.config import Settings
+from service.errors import ServiceError
+from service.export import write_xlsx
+from service.locate.sections import SECTION_NAMES
+from service.qa.answer import Answer
+from service.schema.fields import (
+    APPLICANT_COLUMNS,
+    REVIEW_COLUMNS,
+    REVIEW_GROUPS,
+    T3_ROWS_2021,
+    t2_rows,
+    t3_rows,
+)
+
+CSS = """
+.nb-table {border-collapse: collapse; font-size: 13px; margin-bottom: 12px}
+.nb-table th, .nb-table td {border: 1px solid #bbb; padding: 2px 6px; text-align: center}
+.nb-table td.label {text-align: left}
+.nb-error {background: #f8c9c9} .nb-warning {background: #ffe7a8} .nb-ambiguous {background: #e0d4ff}
+.nb-table details summary {cursor: pointer; list-style: none}
+.nb-table details small {display: block; max-width: 320px; text-align: left; color: #444}
+"""
+EXAMPLES = [
+    "巨各庄镇2023年行政复议总数是多少",
+    "哪个乡镇收到的申请最多",
+    "这些报告一共收到多少件申请",
+    "哪些报告的正文与表格不一致",
+    "巨各庄镇在依申请公开方面存在什么问题？",
+]
+STATUS_ZH = {"ok": "正常", "needs_review": "需复核", "failed": "读取失败"}
+
+
+# ---- chat ---------------------------------------------------------------------------------------------------
+
+
+def format_answer(result: Answer) -> str:
+    """An answer as Markdown: the text, then each citation as an expandable source passage."""
+    parts = [html.escape(result.answer).replace("\n", "<br>")]
+    for n, c in enumerate(result.citations, 1):
+        where = f"{c.issuer or ''} {c.year or ''}年 {c.section}、{SECTION_NAMES.get(c.section, '')}"
+        label = f" · {html.escape(c.label)}" if c.label else ""
+        page = f" · 第{c.page}页" if c.page else ""
+        parts.append(
+            f"<details><summary>[{n}] {html.escape(where)}{label}{page}</summary>"
+            f"<blockquote>{html.escape(c.quote)}</blockquote></details>"
+        )
+    return "\n".join(parts)
+
+
+def chat_reply(
+    services: Services, message: str, history: list[dict[str, Any]], issuer: str | None, year: str | None
+) -> str:
+    """The chat handler: earlier user turns give the context of follow-up questions."""
+    if not message or not message.strip():
+        return "请输入问题。"
+    earlier = [str(m.get("content", "")) for m in history if m.get("role") == "user"]
+    try:
+        result = services.ask(message, earlier, issuer or None, int(year) if year else None)
+    except ServiceError as exc:
+        return f"出错了：{exc}"
+    return format_answer(result)
+
+
+def mode_badge(services: Services) -> str:
+    """Which mode the app runs in."""
+    if services.mode == "llm":
+        model = getattr(services.settings, "chat_model", "") or ""
+        return f"🟢 大模型模式（{html.escape(str(model))}）：数字仍由代码从表格单元格计算"
+    return "⚪ 离线模式：不使用大模型，数字由代码从表格单元格计算，文字问题给出原文段落"
+
+
+# ---- one record as the official tables ----------------------------------------------------------------------
+
+
+def _marks(record: dict[str, Any]) -> dict[str, str]:
+    marks: dict[str, str] = {}
+    for f in record.get("findings", []):
+        kind = "ambiguous" if f["rule"] == "AMBIGUOUS" else f["severity"]
+        for cell in f.get("cells", []):
+            if marks.get(cell) != "error":
+                marks[cell] = kind
+    return marks
+
+
+def _cell(record: dict[str, Any], path: str, value: Any, marks: dict[str, str]) -> str:
+    ev = (record.get("evidence") or {}).get(path) or {}
+    shown = "" if value is None else (int(value) if isinstance(value, float) and value.is_integer() else value)
+    text = html.escape(str(shown)) if shown != "" else "<i>空</i>"
+    css = f' class="nb-{marks[path]}"' if path in marks else ""
+    detail = ""
+    if ev:
+        page = f"第{ev['page']}页 " if ev.get("page") else ""
+        raw = f"原文“{ev.get('raw', '')}” " if ev.get("raw") not in (None, "") else ""
+        detail = f"<small>{html.escape(page + raw)}{html.escape(ev.get('quote', ''))}（{ev.get('method', '')}）</small>"
+    return f"<td{css}><details><summary>{text}</summary>{detail}</details></td>" if detail else f"<td{css}>{text}</td>"
+
+
+def record_html(record: dict[str, Any]) -> str:
+    """The three official tables with Chinese labels; cells coloured by findings; evidence on click."""
+    meta = record.get("meta") or {}
+    title = html.escape(
+        f"{meta.get('issuer') or '（未识别单位）'} {meta.get('year') or ''}年 · "
+        f"{STATUS_ZH.get(record.get('status', ''), '')} · {record['source']['file']}"
+    )
+    if record.get("status") == "failed":
+        return f"<h4>{title}</h4><p>无法读取：{html.escape(record.get('error', ''))}</p>"
+    marks = _marks(record)
+    t2, t3, t4 = record.get("active_disclosure") or {}, record.get("applications") or {}, record.get("reviews") or {}
+    out = [f"<h4>{title}</h4>", "<b>表二 主动公开政府信息情况</b><table class='nb-table'>"]
+    for row in t2_rows(meta.get("format_version")):
+        cells = t2.get(row.key) or {}
+        heads = "".join(f"<th>{html.escape(label)}</th>" for _, label in row.cells)
+        values = "".join(_cell(record, f"active_disclosure.{row.key}.{k}", cells.get(k), marks) for k, _ in row.cells)
+        out.append(f"<tr><td class='label'>{row.block} {row.label}</td>{heads}</tr><tr><td></td>{values}</tr>")
+    out.append("</table><b>表三 收到和处理政府信息公开申请情况</b><table class='nb-table'><tr><th></th>")
+    out.append("".join(f"<th>{label}</th>" for _, label in APPLICANT_COLUMNS) + "</tr>")
+    for t3row in t3_rows("other_handling" in t3):
+        if t3row.key not in t3:
+            continue
+        label = f"{t3row.group} {t3row.label}" if t3row.group else t3row.label
+        values = "".join(
+            _cell(record, f"applications.{t3row.key}.{c}", t3[t3row.key].get(c), marks) for c, _ in APPLICANT_COLUMNS
+        )
+        out.append(f"<tr><td class='label'>{html.escape(label)}</td>{values}</tr>")
+    out.append("</table><b>表四 政府信息公开行政复议、行政诉讼情况</b><table class='nb-table'><tr><th></th>")
+    out.append("".join(f"<th>{label}</th>" for _, label in REVIEW_COLUMNS) + "</tr>")
+    for group, label in REVIEW_GROUPS:
+        values = "".join(
+            _cell(record, f"reviews.{group}.{c}", (t4.get(group) or {}).get(c), marks) for c, _ in REVIEW_COLUMNS
+        )
+        out.append(f"<tr><td class='label'>{label}</td>{values}</tr>")
+    out.append("</table>")
+    return "".join(out)
+
+
+def findings_markdown(record: dict[str, Any]) -> str:
+    """The findings of a record in plain Chinese."""
+    name = (record.get("meta") or {}).get("issuer") or record["source"]["file"]
+    if record.get("status") == "failed":
+        return f"**{name}**：无法读取（{record.get('error', '')}）"
+    findings = record.get("findings", [])
+    if not findings:
+        return f"**{name}**：未发现问题，表格勾稽关系成立。"
+    lines = [f"**{name}**：发现 {len(findings)} 个问题"]
+    for f in findings:
+        level = "错误" if f["severity"] == "error" else "提示"
+        lines.append(f"- 【{level} {f['rule']}】{f['message']}")
+    return "\n".join(lines)
+
+
+def extract_files(services: Services, files: list[str] | None, add: bool) -> tuple[str, str, list[str]]:
+    """The extract handler: tables, findings and downloads (JSON, XLSX) for uploaded files."""
+    if not files:
+        return "", "请先选择文件。", []
+    records = []
+    messages = []
+    for path in files:
+        try:
+            records.append(services.extract(Path(path).name, Path(path).read_bytes(), add=add))
+        except ServiceError as exc:
+            messages.append(f"**{Path(path).name}**：{exc}")
+    out_dir = Path(tempfile.mkdtemp(prefix="nianbao-"))
+    downloads = []
+    if records:
+        json_path = out_dir / "records.json"
+        json_path.write_text(json.dumps(records, ensure_ascii=False, indent=2), encoding="utf-8")
+        xlsx_path = out_dir / "reports.xlsx"
+        write_xlsx(records, xlsx_path)
+        downloads = [str(json_path), str(xlsx_path)]
+    tables = "<hr>".join(record_html(r) for r in records)
+    notes = "\n\n".join(messages + [findings_markdown(r) for r in records])
+    if add and records:
+        notes += "\n\n已加入报告库，可在问答中使用。"
+    return tables, notes, downloads
+
+
+# ---- records --------------------------------------------------------------------------------------------------
+
+RECORD_COLUMNS = ["单位", "年度", "状态", "新收申请", "办结", "结转下年度", "行政复议", "行政诉讼", "问题数", "文件"]
+OUTCOMES = {
+    "予以公开": ("granted",),
+    "部分公开": ("partially_granted",),
+    "不予公开": tuple(r.key for r in T3_ROWS_2021 if r.key.startswith("withheld_")),
+    "无法提供": tuple(r.key for r in T3_ROWS_2021 if r.key.startswith("unable_")),
+    "不予处理": tuple(r.key for r in T3_ROWS_2021 if r.key.startswith("not_processed_")),
+    "其他处理": ("other_no_amendment", "other_unpaid_fee", "other_other", "other_handling"),
+}
+
+
+def _total(record: dict[str, Any], table: str, rows: tuple[str, ...]) -> int | float | None:
+    values = [((record.get(table) or {}).get(row) or {}).get("total") for row in rows]
+    known = [v for v in values if v is not None]
+    return sum(known) if known else None
+
+
+def records_rows(services: Services, issuer: str | None, year: str | None, status: str | None) -> list[list[Any]]:
+    """One row per stored report: key totals and the number of findings."""
+    status_key = {v: k for k, v in STATUS_ZH.items()}.get(status or "", status or None)
+    rows = []
+    for r in services.records(issuer or None, int(year) if year else None, status_key):
+        meta = r.get("meta") or {}
+        rows.append(
+            [
+                meta.get("issuer"),
+                meta.get("year"),
+                STATUS_ZH.get(r["status"], r["status"]),
+                _total(r, "applications", ("new_received",)),
+                _total(r, "applications", ("results_total",)),
+                _total(r, "applications", ("carried_forward",)),
+                _total(r, "reviews", ("administrative_review",)),
+                _total(r, "reviews", ("litigation_direct", "litigation_after_review")),
+                len(r.get("findings", [])),
+                r["source"]["file"],
+            ]
+        )
+    return rows
+
+
+def chart_frames(services: Services, issuer: str | None, year: str | None) -> tuple[Any, Any, Any]:
+    """Data for the charts: applications per report, how they were handled, findings per report."""
+    import pandas as pd
+
+    received, handled, findings = [], [], []
+    for r in services.records(issuer or None, int(year) if year else None):
+        meta = r.get("meta") or {}
+        name = f"{meta.get('issuer') or '?'} {meta.get('year') or ''}"
+        received.append(
+            {
+                "报告": name,
+                "年度": str(meta.get("year") or ""),
+                "新收申请": _total(r, "applications", ("new_received",)) or 0,
+            }
+        )
+        for outcome, rows in OUTCOMES.items():
+            handled.append({"报告": name, "办理结果": outcome, "件数": _total(r, "applications", rows) or 0})
+        findings.append({"报告": name, "问题数": len(r.get("findings", []))})
+    return pd.DataFrame(received), pd.DataFrame(handled), pd.DataFrame(findings)
+
+
+def export_records(services: Services, issuer: str | None, year: str | None, status: str | None) -> str:
+    """The filtered records as an XLSX file."""
+    status_key = {v: k for k, v in STATUS_ZH.items()}.get(status or "", status or None)
+    records = services.records(issuer or None, int(year) if year else None, status_key)
+    path = Path(tempfile.mkdtemp(prefix="nianbao-")) / "records.xlsx"
+    write_xlsx(records, path)
+    return str(path)
+
+
+def run_eval_suite() -> str:
+    """The evals handler: samples and generated variants, compared with the baseline."""
+    from evals.run import run_evals
+
+    buffer = io.StringIO()
+    with contextlib.redirect_stdout(buffer):
+        code = run_evals("samples") or run_evals("variants")
+    verdict = "与基线相比没有退步。" if code == 0 else "与基线相比有退步，见下方明细。"
+    return f"{verdict}\n\n```\n{buffer.getvalue()}\n```"
+
+
+# ---- layout and wiring ------------------------------------------------------------------------------------------
+
+
+def build_ui(services: Services) -> Any:
+    """The Gradio Blocks: layout first, then event wiring."""
+    import gradio as gr
+
+    store, _ = services.library
+    issuers = [""] + sorted(store.issuers())
+    years = [""] + [str(y) for y in sorted(store.years())]
+    with gr.Blocks(title="nianbao 政府信息公开年报") as demo:
+        gr.Markdown("## nianbao · 政府信息公开工作年度报告 解析、核对与问答")
+        gr.Markdown(mode_badge(services), elem_id="mode-badge")
+        with gr.Tab("问答"):
+            with gr.Row():
+                issuer = gr.Dropdown(issuers, value="", label="单位（可选）", allow_custom_value=True)
+                year = gr.Dropdown(years, value="", label="年度（可选）", allow_custom_value=True)
+
+            def respond(message: str, history: list[dict[str, Any]], issuer: str, year: str) -> str:
+                return chat_reply(services, message, history, issuer, year)
+
+            gr.ChatInterface(
+                respond,
+                additional_inputs=[issuer, year],
+                examples=[[q, "", ""] for q in EXAMPLES],
+                chatbot=gr.Chatbot(height=420, label="回答（数字来自表格单元格，点开来源看原文）"),
+                textbox=gr.Textbox(placeholder="例如：哪个乡镇收到的申请最多", elem_id="question"),
+                api_name="respond",
+            )
+        with gr.Tab("解析文件"):
+            files = gr.File(
+                label="年报文件（txt md html pdf docx，可多选）",
+                file_count="multiple",
+                file_types=[".txt", ".md", ".html", ".htm", ".pdf", ".docx"],
+                elem_id="upload",
+            )
+            add = gr.Checkbox(value=True, label="同时加入报告库（用于问答）")
+            run = gr.Button("解析", variant="primary", elem_id="extract-button")
+            notes = gr.Markdown(elem_id="findings")
+            tables = gr.HTML(elem_id="tables")
+            downloads = gr.File(label="下载 JSON / XLSX", file_count="multiple")
+        with gr.Tab("报告库"):
+            with gr.Row():
+                f_issuer = gr.Dropdown(issuers, value="", label="单位", allow_custom_value=True)
+                f_year = gr.Dropdown(years, value="", label="年度", allow_custom_value=True)
+                f_status = gr.Dropdown(["", *STATUS_ZH.values()], value="", label="状态")
+                refresh = gr.Button("刷新")
+                export = gr.Button("导出 XLSX")
+            table = gr.Dataframe(headers=RECORD_COLUMNS, interactive=False, wrap=True)
+            exported = gr.File(label="导出的文件")
+            with gr.Row():
+                plot_received = gr.BarPlot(
+                    x="报告", y="新收申请", color="年度", title="各报告收到的申请", x_label_angle=-30
+                )
+                plot_handled = gr.BarPlot(
+                    x="报告", y="件数", color="办理结果", title="申请的办理结果", x_label_angle=-30
+                )
+            plot_findings = gr.BarPlot(x="报告", y="问题数", title="各报告发现的问题", x_label_angle=-30)
+        with gr.Tab("评测"):
+            gr.Markdown("用人工核对的标准答案（evals/gold）和生成的版式变体评测解析准确率，并与基线比较。")
+            run_evals = gr.Button("运行评测")
+            eval_out = gr.Markdown()
+
+        run.click(
+            lambda fs, a: extract_files(services, fs, a), [files, add], [tables, notes, downloads], api_name="extract"
+        )
+
+        def show_records(i: str, y: str, s: str) -> tuple[Any, ...]:
+            received, handled, found = chart_frames(services, i, y)
+            return records_rows(services, i, y, s), received, handled, found
+
+        for trigger in (refresh.click, demo.load):
+            trigger(show_records, [f_issuer, f_year, f_status], [table, plot_received, plot_handled, plot_findings])
+        export.click(lambda i, y, s: export_records(services, i, y, s), [f_issuer, f_year, f_status], exported)
+        run_evals.click(run_eval_suite, None, eval_out)
+    return demo
+
+
+def create_app(settings: Settings) -> Any:
+    """FastAPI with the HTTP API and the Gradio app mounted at /."""
+    os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+    os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
+    import gradio as gr
+
+    from service.api import create_api
+
+    services = Services(settings)
+    api = create_api(services)
+    return gr.mount_gradio_app(
+        api, build_ui(services), path="/", css=CSS, max_file_size=f"{int(settings.max_file_mb)}mb", footer_links=["api"]
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``nianbao ui``: serve the app (127.0.0.1:7860 unless told otherwise)."""
+    parser = argparse.ArgumentParser(prog="nianbao ui")
+    parser.add_argument("--host", default=None, help="address to bind (default NIANBAO_UI_HOST or 127.0.0.1)")
+    parser.add_argument("--port", type=int, default=None, help="port (default NIANBAO_UI_PORT or 7860)")
+    args = parser.parse_args(argv)
+    settings = Settings()
+    host = args.host or settings.ui_host
+    port = args.port or settings.ui_port
+    import uvicorn
+
+    app = create_app(settings)
+    print(f"nianbao: http://{host}:{port}/  (API docs: http://{host}:{port}/docs)", flush=True)
+    uvicorn.run(app, host=host, port=port, log_level="warning")
     return 0
 
 

