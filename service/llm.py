@@ -27,6 +27,7 @@ import re
 import threading
 import time
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
@@ -52,10 +53,15 @@ def estimate_tokens(text: str) -> int:
     return cjk + (other + 2) // 3
 
 
+@cache
+def schema_text(schema: type[BaseModel]) -> str:
+    """A model's JSON schema as text."""
+    return json.dumps(schema.model_json_schema(), ensure_ascii=False)
+
+
 def schema_version(schema: type[BaseModel]) -> str:
     """A short hash of a model's JSON schema: a changed answer model never reuses old cached answers."""
-    text = json.dumps(schema.model_json_schema(), sort_keys=True, ensure_ascii=False)
-    return hashlib.sha256(text.encode()).hexdigest()[:12]
+    return hashlib.sha256(schema_text(schema).encode()).hexdigest()[:12]
 
 
 @dataclass
@@ -157,7 +163,7 @@ class ChatLLM:
         """The answer, from the cache or the endpoint; raises LLMError with a one-line reason."""
         messages = prompt.render(variables)
         if self.method == "json_mode":
-            shape = json.dumps(schema.model_json_schema(), ensure_ascii=False)
+            shape = schema_text(schema)
             messages[0] = ("system", f"{messages[0][1]}\n\n只输出一个 JSON 对象，符合以下 JSON Schema：\n{shape}")
         input_hash = hashlib.sha256(json.dumps(messages, ensure_ascii=False).encode()).hexdigest()
         version = schema_version(schema)
@@ -169,7 +175,7 @@ class ChatLLM:
             tally.cached += 1
             self._log({**entry, "cached": True, "ok": True, "tokens_in": 0, "tokens_out": 0})
             return cached
-        need = estimate_tokens("".join(text for _, text in messages) + json.dumps(schema.model_json_schema()))
+        need = estimate_tokens("".join(text for _, text in messages) + schema_text(schema))
         conversation = list(messages)
         error = ""
         for attempt in range(1, self.retries + 2):

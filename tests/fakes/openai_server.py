@@ -142,6 +142,9 @@ class FakeOpenAI:
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"  # keep-alive, as real servers do
+            disable_nagle_algorithm = True  # headers and body go out at once (no 40 ms delayed-ACK stall)
+
             def log_message(self, format: str, *args: Any) -> None:  # noqa: ARG002 - quiet: no request log on stderr
                 return
 
