@@ -7,7 +7,7 @@ import json
 import os
 import sys
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -103,7 +103,8 @@ def _key(record: dict[str, Any]) -> tuple[str, str]:
     return str(source.get("file", "")), str(source.get("sha256", ""))
 
 
-def _sha256(path: Path) -> str:
+def file_sha256(path: Path) -> str:
+    """The sha256 of a file's bytes, or an empty string when it cannot be read."""
     try:
         return hashlib.sha256(path.read_bytes()).hexdigest()
     except OSError:
@@ -181,7 +182,7 @@ def run_batch(
     previous = load_records(records_path)
     _rewrite(records_path, previous)  # drops a line cut short by an interrupted run
     done = {_key(r): r for r in previous}
-    keys = [(str(p), _sha256(p)) for p in inputs]
+    keys = [(str(p), file_sha256(p)) for p in inputs]
     todo = [
         p
         for p, key in zip(inputs, keys, strict=True)
@@ -223,12 +224,17 @@ def _run(paths: list[Path], settings: Settings, llm: LLM | None = None) -> Itera
     if llm is not None:
         yield from _run_llm(paths, settings, llm)
         return
+    yield from in_workers(_extract_job, paths, settings)
+
+
+def in_workers(job: Callable[[str, str], str], paths: list[Path], settings: Settings) -> Iterator[str]:
+    """``job(path, settings_json)`` for every path, on ``settings.jobs`` processes, results as they finish."""
     settings_json = settings.model_dump_json()
     if settings.jobs <= 1 or len(paths) <= 1:
         for path in paths:
-            yield _extract_job(str(path), settings_json)
+            yield job(str(path), settings_json)
         return
     with ProcessPoolExecutor(max_workers=settings.jobs) as pool:
-        futures = [pool.submit(_extract_job, str(p), settings_json) for p in paths]
+        futures = [pool.submit(job, str(p), settings_json) for p in paths]
         for future in as_completed(futures):
             yield future.result()

@@ -3,23 +3,23 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import sys
-from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from service.batch import collect_inputs, read_file
+from service.batch import collect_inputs, file_sha256, in_workers, read_file
 from service.config import Settings
+from service.extract.reader import READER_VERSION
 from service.index.chunks import Chunk, make_chunks, section_texts
 from service.index.search import Index
 from service.index.tokens import tokenize
 from service.locate.sections import find_sections
 from service.store import Store
 from service.store.db import report_id_of
+
+STORE_VERSION = f"{READER_VERSION}/chunks-2"  # a new reader or chunker re-reads the files given to ingest
 
 
 @dataclass
@@ -30,6 +30,7 @@ class IngestResult:
     skipped: int = 0
     chunks: int = 0
     embedded: int = 0
+    review: str = ""  # the cross-report review of the bodies touched
 
     def summary(self) -> str:
         """Plain-text summary."""
@@ -39,6 +40,7 @@ class IngestResult:
             f"chunks indexed: {self.chunks} (vectors computed: {self.embedded}, the rest from the cache)",
         ]
         lines += [f"failed: {r['source']['file']}: {r.get('error')}" for r in failed[:20]]
+        lines += [self.review] if self.review else []
         return "\n".join(lines)
 
 
@@ -59,18 +61,12 @@ def _prepare(path: str, settings_json: str) -> str:
         found = find_sections(doc.text)
         sections = section_texts(doc, found)
         rid = report_id_of(record.source.sha256)
+        who = f"{record.meta.issuer or ''} {record.meta.year or ''}年 "
         chunks = [
-            (c.chunk_id, c.section, c.page, c.text, " ".join(tokenize(c.text)))
+            (c.chunk_id, c.section, c.page, c.text, " ".join(tokenize(who + c.text)))
             for c in make_chunks(data, doc, found, rid)
         ]
     return json.dumps({"record": data, "sections": sections, "chunks": chunks}, ensure_ascii=False)
-
-
-def _sha256(path: Path) -> str:
-    try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
-    except OSError:
-        return ""
 
 
 def ingest(
@@ -86,16 +82,17 @@ def ingest(
     store, index = library or open_library(settings)
     result = IngestResult()
     todo = []
+    current = store.get_setting("reader") == STORE_VERSION
     for path in collect_inputs(paths):
-        digest = _sha256(path)
-        if digest and store.has(digest):
+        digest = file_sha256(path)
+        if digest and current and store.has(digest):
             result.skipped += 1
         else:
             todo.append(path)
     bar = tqdm(total=len(todo), desc="ingest", unit="file", disable=not progress, file=sys.stderr)
     before = index.embedder.computed
     now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-    for payload in _run(todo, settings):
+    for payload in in_workers(_prepare, todo, settings):
         item = json.loads(payload)
         record = item["record"]
         result.added.append(record)
@@ -107,11 +104,23 @@ def ingest(
             result.chunks += len(chunks)
         bar.update(1)
     bar.close()
+    store.set_setting("reader", STORE_VERSION)
     result.chunks += _reindex_missing(store, index)
     result.embedded = index.embedder.computed - before
+    if any(r["status"] != "failed" for r in result.added):
+        result.review = _review(store, result.added, settings)
     if library is None:
         store.close()
     return result
+
+
+def _review(store: Store, added: list[dict[str, Any]], settings: Settings) -> str:
+    """The cross-report review after new reports; one line about the bodies they belong to."""
+    from service.review import alias_table, review_touched
+
+    issuers = [(r.get("meta") or {}).get("issuer") for r in added]
+    aliases = alias_table(settings.aliases, Path(settings.home))
+    return review_touched(store, issuers, threshold=settings.copy_threshold, aliases=aliases)
 
 
 def _reindex_missing(store: Store, index: Index) -> int:
@@ -127,15 +136,3 @@ def _reindex_missing(store: Store, index: Index) -> int:
         issuer, year, _ = meta.get(rid, (None, None, ""))
         index.add(rid, issuer, year, chunks)
     return len(rows)
-
-
-def _run(paths: list[Path], settings: Settings) -> Iterator[str]:
-    settings_json = settings.model_dump_json()
-    if settings.jobs <= 1 or len(paths) <= 1:
-        for path in paths:
-            yield _prepare(str(path), settings_json)
-        return
-    with ProcessPoolExecutor(max_workers=settings.jobs) as pool:
-        futures = [pool.submit(_prepare, str(p), settings_json) for p in paths]
-        for future in as_completed(futures):
-            yield future.result()

@@ -38,7 +38,7 @@ def section_texts(doc: Document, sections: dict[str, Section]) -> dict[str, str]
 
 def _pieces(text: str) -> list[str]:
     """Paragraphs merged or split to about MAX_CHARS characters, cut at sentence ends."""
-    sentences = [s for s in re.split(r"(?<=[。；！？\n])", text) if s.strip()]
+    sentences = [s for s in re.split(r"(?<=[。；！？\n])|(?=[(（][一二三四五六七八九十][)）])", text) if s.strip()]
     pieces: list[str] = []
     current = ""
     for sentence in sentences:
@@ -47,7 +47,8 @@ def _pieces(text: str) -> list[str]:
             pieces.append((current + sentence[: MAX_CHARS - len(current)]).strip())
             sentence = sentence[MAX_CHARS - len(current) :]
             current = ""
-        if len(current) + len(sentence) > MAX_CHARS and current:
+        starts_part = bool(re.match(r"[(（][一二三四五六七八九十][)）]", sentence))
+        if current and (len(current) + len(sentence) > MAX_CHARS or starts_part):
             pieces.append(current.strip())
             current = ""
         current += sentence
@@ -91,9 +92,11 @@ def table_text(record: dict[str, Any], key: str) -> str:
 
 
 def make_chunks(record: dict[str, Any], doc: Document, sections: dict[str, Section], rid: str) -> list[Chunk]:
-    """Chunks of one report; ids are ``<report id>:<section>:<n>`` so re-indexing is idempotent."""
-    meta = record.get("meta") or {}
-    head = f"【{meta.get('issuer') or ''}{meta.get('year') or ''}年"
+    """Chunks of one report; ids are ``<report id>:<section>:<n>`` so re-indexing is idempotent.
+
+    The text names the section but not the body or year (those are metadata): the same paragraph in two
+    reports is the same text, so its vector is computed once.
+    """
     chunks: list[Chunk] = []
     texts = section_texts(doc, sections)
     for key, text in texts.items():
@@ -101,8 +104,8 @@ def make_chunks(record: dict[str, Any], doc: Document, sections: dict[str, Secti
         page = doc.page_of(sections[key].body_start) if key in sections else doc.page_of(0)
         if key in TABLE_SECTIONS:
             body = table_text(record, key)
-            chunks.append(Chunk(f"{rid}:{key}:0", key, page, f"{head} {key}、{name}】{body}"))
+            chunks.append(Chunk(f"{rid}:{key}:0", key, page, f"【{key}、{name}】{body}"))
             continue
         for n, piece in enumerate(_pieces(text)):
-            chunks.append(Chunk(f"{rid}:{key}:{n}", key, page, f"{head} {key}、{name}】{piece}"))
+            chunks.append(Chunk(f"{rid}:{key}:{n}", key, page, f"【{key}、{name}】{piece}"))
     return chunks

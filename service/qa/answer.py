@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any, Literal
@@ -10,7 +11,7 @@ from pydantic import BaseModel
 
 from service.index.search import Hit, Index
 from service.locate.sections import SECTION_NAMES
-from service.qa.parse import CONCEPTS, Question, parse
+from service.qa.parse import CONCEPTS, Question, aliases, parse
 from service.store import CellRow, Store
 
 NOT_FOUND = "报告中没有找到"
@@ -237,7 +238,11 @@ def _text(q: Question, store: Store, index: Index | None) -> Answer:
     sections = ["五"] if any(w in q.text for w in ("问题", "不足", "改进", "下一步", "短板")) else None
     if any(w in q.text for w in ("信息处理费", "其他需要报告")):
         sections = ["六"]
-    hits: list[Hit] = index.search(q.text, 3, report_ids=report_ids, sections=sections)
+    topic = q.text
+    for name in sorted({a for i in q.issuers for a in aliases(i)}, key=len, reverse=True):
+        topic = topic.replace(name, " ")
+    topic = re.sub(r"(?:19|20)\d{2}\s*年", " ", topic).strip() or q.text  # the filters already say who and when
+    hits: list[Hit] = index.search(topic, 3, report_ids=report_ids, sections=sections)
     if not hits or max(h.lexical for h in hits) <= 0:
         scope = "、".join(q.issuers) or "全部报告"
         return Answer(

@@ -33,6 +33,7 @@ CREATE TABLE IF NOT EXISTS chunks (
   chunk_id TEXT PRIMARY KEY, report_id TEXT NOT NULL, section TEXT NOT NULL, page INTEGER,
   text TEXT NOT NULL, tokens TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS cells_path ON cells (path);
 CREATE INDEX IF NOT EXISTS findings_report ON findings (report_id);
 CREATE INDEX IF NOT EXISTS chunks_report ON chunks (report_id);
@@ -97,6 +98,17 @@ class Store:
     def reader(self) -> sqlite3.Connection:
         """A read-only connection: questions can never write."""
         return sqlite3.connect(f"file:{self.path}?mode=ro", uri=True)
+
+    def get_setting(self, key: str) -> str | None:
+        """A value the store keeps about itself (e.g. the version of the reader that filled it)."""
+        with self._lock:
+            row = self._db.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
+        return None if row is None else str(row[0])
+
+    def set_setting(self, key: str, value: str) -> None:
+        """Remember a value about the store."""
+        with self._lock, self._db:
+            self._db.execute("INSERT OR REPLACE INTO settings VALUES (?, ?)", (key, value))
 
     def has(self, sha256: str) -> bool:
         """Whether a file with this content is already stored."""
