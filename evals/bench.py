@@ -8,6 +8,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from evals.bench_llm import bench_llm
 from service.batch import run_batch
 from service.config import Settings
 from service.extract.reader import read_record
@@ -117,4 +118,5 @@ def bench_qa() -> None:
 
 if __name__ == "__main__":
     main()
+    bench_llm()
     bench_qa()

@@ -71,4 +71,4 @@ def llm_settings(home: Path, base_url: str, **more: Any) -> Settings:
         "llm_retries": 2,
         **more,
     }
-    return Settings(_env_file=None, **values)  # type: ignore[call-arg]
+    return Settings(_env_file=None, **values)

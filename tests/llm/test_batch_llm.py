@@ -13,14 +13,15 @@ from typing import Any
 
 import pytest
 
-from service.batch import collect_inputs, extract_file, run_batch
+from service.batch import collect_inputs, run_batch
 from service.cli import main
 from service.config import Settings
 from service.extract.llm_reader import IDENTITY_RULES, unread_cells
-from service.ingest import read_document
+from service.extract.reader import read_record
+from service.ingest import format_of, read_document
 from service.ingest.document import Document
 from service.llm import open_llm
-from service.schema.record import Record
+from service.schema.record import Record, Source
 from tests.conftest import ROOT, SAMPLES
 from tests.fakes.openai_server import Answer, FakeOpenAI, Reply, Slow, schema_name
 from tests.fakes.oracle import oracle, prose_answer, sent_text
@@ -35,25 +36,29 @@ def by_file(records: list[dict[str, Any]]) -> dict[str, Record]:
     return {Path(r["source"]["file"]).name: Record.model_validate(r) for r in records}
 
 
-def _ingest(path: Path) -> tuple[str, Document]:
-    return str(path), read_document(path, path.read_bytes(), Settings(_env_file=None))  # type: ignore[call-arg]
+def _ingest(path: Path) -> tuple[str, Document, str]:
+    document = read_document(path, path.read_bytes(), Settings(_env_file=None))
+    record = read_record(document, Source(file=str(path), sha256="-", format=format_of(path)))
+    return str(path), document, json.dumps(record.to_json_dict(), ensure_ascii=False)
 
 
 @pytest.fixture
-def documents(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Each sample and variant is ingested once, on two processes (the PDFs dominate), and reused by every run."""
+def templates(monkeypatch: pytest.MonkeyPatch) -> dict[str, Record]:
+    """Each sample and variant ingested and read by the template reader once, on two processes (the PDFs
+    dominate); the batch reuses the documents instead of parsing the PDFs again."""
     with ProcessPoolExecutor(max_workers=2) as pool:
-        docs = dict(pool.map(_ingest, collect_inputs([SAMPLES, VARIANTS])))
+        done = list(pool.map(_ingest, collect_inputs([SAMPLES, VARIANTS])))
+    docs = {path: document for path, document, _ in done}
     monkeypatch.setattr("service.batch.read_document", lambda path, *_: docs[str(path)])
+    return {Path(path).name: Record.model_validate_json(record) for path, _, record in done}
 
 
-@pytest.mark.usefixtures("documents")
-def test_bars_on_the_samples_and_their_variants(serve: Serve, tmp_path: Path) -> None:
+def test_bars_on_the_samples_and_their_variants(serve: Serve, tmp_path: Path, templates: dict[str, Record]) -> None:
     """The LLM fills exactly the cells the template reader could not and never a confident one; a report read
     fully costs one prose call under 6,000 input tokens; a re-run costs nothing."""
     fake = serve(oracle(PINGTAN_TRUTH))
     settings = llm_settings(tmp_path / "home", fake.base_url, llm_concurrency=4)
-    offline = {p.name: extract_file(p, Settings()) for p in collect_inputs([SAMPLES, VARIANTS])}
+    offline = templates
     result = run_batch([SAMPLES, VARIANTS], tmp_path / "l", settings, progress=False, llm=open_llm(settings))
     records = by_file(result.records)
     assert records.keys() == offline.keys() and len(records) == 117

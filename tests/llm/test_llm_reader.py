@@ -25,7 +25,7 @@ Truth = dict[str, int | float | None]
 
 
 def template(path: Path) -> tuple[Document, Record]:
-    doc = read_document(path, path.read_bytes(), Settings(_env_file=None))  # type: ignore[call-arg]
+    doc = read_document(path, path.read_bytes(), Settings(_env_file=None))
     return doc, read_record(doc, Source(file=path.name, sha256="-", format=format_of(path)))
 
 
