@@ -132,19 +132,24 @@ def test_d_a_number_whose_quote_is_not_in_the_source_is_refused(
     assert any(f.message == "表三 granted 行无法读取" for f in record.findings)
 
 
-def test_e_429_then_success_is_retried_after_retry_after(serve: Serve, tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("status", "headers", "wait"), [(429, {"retry-after": "0.3"}, 0.3), (503, {"retry-after-ms": "100"}, 0.1)]
+)
+def test_e_429_or_5xx_then_success_is_retried_after_retry_after(
+    serve: Serve, tmp_path: Path, status: int, headers: dict[str, str], wait: float
+) -> None:
     seen: list[int] = []
 
     def script(body: dict[str, Any]) -> Reply:
         seen.append(1)
-        return Status(429, {"retry-after": "0.3"}) if len(seen) == 1 else oracle({})(body)
+        return Status(status, headers) if len(seen) == 1 else oracle({})(body)
 
     fake = serve(script)
     settings = llm_settings(tmp_path, fake.base_url)
     start = time.perf_counter()
     record = extract_file_llm(FULL, settings, open_llm(settings))
-    assert time.perf_counter() - start >= 0.3
-    assert [r.status for r in fake.requests] == [429, 200]
+    assert time.perf_counter() - start >= wait
+    assert [r.status for r in fake.requests] == [status, 200]
     assert fake.requests[1].headers.get("x-stainless-retry-count") == "1"
     assert record.status == "ok"
     assert [(c["ok"], c["retries"]) for c in calls(tmp_path)] == [(True, 1)]
