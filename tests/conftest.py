@@ -20,6 +20,8 @@ def _offline_env(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("OPENAI_BASE_URL", raising=False)
     for key in ("NIANBAO_HOME", "NIANBAO_JOBS", "NIANBAO_MAX_FILE_MB"):
         monkeypatch.delenv(key, raising=False)
+    # a developer's .env may name an endpoint: LLM mode stays off unless a test turns it on (the env var wins)
+    monkeypatch.setenv("NIANBAO_LLM", "false")
 
 
 @pytest.fixture

@@ -140,6 +140,7 @@ def test_cli_llm_is_on_when_an_endpoint_is_configured_and_off_with_no_llm(
 ) -> None:
     fake = serve(oracle(PINGTAN_TRUTH))
     monkeypatch.chdir(tmp_path)  # no .env of the developer's
+    monkeypatch.delenv("NIANBAO_LLM")  # the default: on because an endpoint is configured
     monkeypatch.setenv("OPENAI_BASE_URL", fake.base_url)
     monkeypatch.setenv("NIANBAO_HOME", str(tmp_path / "home"))
     assert main(["extract", str(PINGTAN), "--out", "-"]) == 0
@@ -156,7 +157,7 @@ def test_cli_llm_without_an_endpoint_is_a_one_line_error(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.chdir(tmp_path)
-    assert main(["extract", str(FULL), "--out", "-", "--llm"]) == 1
+    assert main(["extract", str(FULL), "--out", "-", "--llm"]) == 1  # --llm wins over NIANBAO_LLM=false
     assert capsys.readouterr().err.strip() == (
         "nianbao: the LLM reader needs OPENAI_API_KEY or OPENAI_BASE_URL (see README, LLM mode)"
     )
