@@ -117,6 +117,7 @@ class BatchResult:
 
     records: list[dict[str, Any]] = field(default_factory=list)  # the records of this run's inputs
     skipped: int = 0
+    read_now: set[str] = field(default_factory=set)  # files read in this run (not skipped)
 
     def summary(self) -> str:
         """Files, statuses, findings by rule, as plain text."""
@@ -130,12 +131,12 @@ class BatchResult:
             lines.append("findings: " + "  ".join(f"{rule} {n}" for rule, n in sorted(rules.items())))
         failed = [r for r in self.records if r.get("status") == "failed"]
         lines += [f"failed: {_key(r)[0]}: {r.get('error')}" for r in failed[:20]]
-        lines += _llm_summary(self.records)
+        lines += _llm_summary([r for r in self.records if _key(r)[0] in self.read_now])
         return "\n".join(lines)
 
 
 def _llm_summary(records: list[dict[str, Any]]) -> list[str]:
-    """LLM calls and tokens, in total and per report (figures from each record's ``meta.llm``)."""
+    """LLM calls and tokens of the reports read in this run, in total and per report (from ``meta.llm``)."""
     used = [(str(_key(r)[0]), r["meta"]["llm"]) for r in records if (r.get("meta") or {}).get("llm")]
     if not used:
         return []
@@ -196,6 +197,7 @@ def run_batch(
             handle.flush()
             record = json.loads(line)
             done[_key(record)] = record
+            result.read_now.add(_key(record)[0])
             bar.update(1)
     bar.close()
     everything = sorted(done.values(), key=_key)
