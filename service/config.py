@@ -18,6 +18,11 @@ class Settings(BaseSettings):
     jobs: int = Field(default=1, ge=1, description="worker processes for batch extraction")
     max_file_mb: float = Field(default=50.0, gt=0, description="larger files are not read")
     max_pdf_pages: int = Field(default=200, ge=1, description="PDFs with more pages are not read")
+    # cross-report review (README, "Cross-report review")
+    copy_threshold: float = Field(
+        default=0.8, gt=0, le=1, description="Y-COPY: sections at least this alike (share of Chinese characters)"
+    )
+    aliases: Path | None = Field(default=None, description="alias table of body names (default: HOME/aliases.tsv)")
     # LLM mode (README, "LLM mode"): on by default when OPENAI_API_KEY or OPENAI_BASE_URL is set
     openai_api_key: SecretStr | None = Field(default=None, validation_alias="OPENAI_API_KEY")
     openai_base_url: str | None = Field(
