@@ -102,6 +102,28 @@ def _qa_summary(settings: Settings) -> Summary:
 _NUMERIC = ("numeric", "aggregate", "ranking", "findings")
 
 
+def _review_summary() -> Summary:
+    """Cross-report review over a generated series (evals/series.py): precision and recall per rule."""
+    from evals.review import RULES, lines, run_review_eval
+
+    score = run_review_eval()
+    print("\n".join(lines(score)))
+    tp, fp, fn = (sum(c.values()) for c in (score.tp, score.fp, score.fn))
+    return Summary(
+        cases=score.reports,
+        cell_accuracy=1.0,
+        table_accuracy={},
+        all_correct_rate=1.0,
+        findings_precision=tp / (tp + fp) if tp + fp else 1.0,
+        findings_recall=tp / (tp + fn) if tp + fn else 1.0,
+        per_rule={
+            r: {"precision": score.precision(r), "recall": score.recall(r), "expected": score.tp[r] + score.fn[r]}
+            for r in RULES
+        },
+        status_agreement=1.0,
+    )
+
+
 def run_evals(suite: str = "all", *, compare: bool = True, write_baseline: bool = False) -> int:
     """Score the suite; print and write reports; exit code 1 on a regression against the baseline."""
     settings = Settings()
@@ -120,6 +142,8 @@ def run_evals(suite: str = "all", *, compare: bool = True, write_baseline: bool 
         del summaries["all"]
     if suite in ("qa", "all"):
         summaries["qa"] = _qa_summary(settings)
+    if suite in ("review", "all"):
+        summaries["review"] = _review_summary()
     print(f"{'suite / group':<24} {'cases':>5} {'cells':>9} {'reports':>9} {'find-P':>8} {'find-R':>8} {'status':>8}")
     for name, summary in summaries.items():
         print(_line(name, summary))

@@ -40,13 +40,18 @@ def _parser() -> argparse.ArgumentParser:
     ask.add_argument("--json", action="store_true", help="print the answer and citations as JSON")
     ask.add_argument("--issuer", default=None, help="only this body")
     ask.add_argument("--year", type=int, default=None, help="only this year")
+    review = sub.add_parser("review", help="cross-report review of the store: Y-CARRY, Y-NORM, Y-COPY")
+    review.add_argument("--out", type=Path, default=None, help="write DIR/review.jsonl and DIR/review.xlsx")
+    review.add_argument("--issuer", default=None, help="only this body's findings (any of its names)")
+    review.add_argument("--threshold", type=float, default=None, help="Y-COPY similarity (NIANBAO_COPY_THRESHOLD, 0.8)")
+    review.add_argument("--aliases", type=Path, default=None, help="alias table (NIANBAO_ALIASES, HOME/aliases.tsv)")
     ui = sub.add_parser("ui", help="serve the Gradio app and the HTTP API")
     ui.add_argument("--host", default=None, help="address to bind (default 127.0.0.1)")
     ui.add_argument("--port", type=int, default=None, help="port (default 7860)")
     evals = sub.add_parser("evals", help="accuracy evaluation")
     evals_sub = evals.add_subparsers(dest="evals_command", required=True)
     run = evals_sub.add_parser("run", help="score the extractor against gold data; exit 1 on a regression")
-    run.add_argument("--suite", choices=["samples", "variants", "qa", "all"], default="all")
+    run.add_argument("--suite", choices=["samples", "variants", "qa", "review", "all"], default="all")
     run.add_argument("--no-compare", action="store_true", help="do not compare with evals/baseline.json")
     run.add_argument("--write-baseline", action="store_true", help="accept this run as the new baseline")
     return parser
@@ -63,6 +68,8 @@ def main(argv: list[str] | None = None) -> int:
             return _ingest(args, parser)
         if args.command == "ask":
             return _ask(args)
+        if args.command == "review":
+            return _review(args, parser)
         if args.command == "ui":
             from ui import main as serve
 
@@ -131,6 +138,37 @@ def _ingest(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     print(result.summary())
     print(f"store: {Path(settings.home) / 'nianbao.sqlite'}")
     return 1 if any(r["status"] == "failed" for r in result.added) else 0
+
+
+def _review(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    from service.review import alias_table, review, write_review
+    from service.store import Store
+
+    settings = Settings()
+    threshold = settings.copy_threshold if args.threshold is None else args.threshold
+    if not 0 < threshold <= 1:
+        parser.error("--threshold must be in (0, 1]")
+    path = Path(settings.home) / "nianbao.sqlite"
+    if not path.exists():
+        print(f"nianbao: no store at {path}; add reports with `nianbao ingest` first", file=sys.stderr)
+        return 1
+    aliases = alias_table(args.aliases or settings.aliases, Path(settings.home))
+    store = Store(path)
+    try:
+        result = review(store, threshold=threshold, aliases=aliases)
+    finally:
+        store.close()
+    if args.issuer and not result.knows(args.issuer):
+        print(f"nianbao: no stored report of {args.issuer}", file=sys.stderr)
+        return 1
+    shown = result.select(args.issuer)
+    print(result.summary(shown))
+    for f in shown if args.issuer else []:
+        print(f"- {f.issuer} {f.year}年 {f.finding.rule}：{f.finding.message}")
+    if args.out is not None:
+        jsonl, xlsx = write_review(shown, args.out)
+        print(f"written: {jsonl}, {xlsx}")
+    return 0
 
 
 def _ask(args: argparse.Namespace) -> int:
