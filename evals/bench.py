@@ -124,7 +124,35 @@ def bench_qa() -> None:
         store.close()
 
 
+def bench_review() -> None:
+    """``nianbao review`` over 1,000 generated reports (100 bodies × 10 years), run in its own process."""
+    import os
+    import subprocess
+    import sys
+
+    from evals.review import fill_store
+    from evals.series import generate
+
+    series = generate(100, 10, first_year=2015)
+    with tempfile.TemporaryDirectory() as tmp:
+        home = Path(tmp) / "home"
+        fill_store(series, home / "nianbao.sqlite").close()
+        aliases = "".join(f"{new}\t{old}\n" for new, old in series.aliases.items())
+        (home / "aliases.tsv").write_text(aliases, encoding="utf-8")
+        command = [sys.executable, "-m", "service", "review", "--out", str(Path(tmp) / "out")]
+        start = time.perf_counter()
+        done = subprocess.run(
+            command, env=os.environ | {"NIANBAO_HOME": str(home)}, capture_output=True, text=True, check=True
+        )
+        wall = time.perf_counter() - start
+    print(
+        f"nianbao review, 1,000 reports (100 bodies × 10 years): {wall:.1f} s wall, start-up and "
+        f"review.jsonl/xlsx included (target ≤ 30 s); {done.stdout.splitlines()[1]}"
+    )
+
+
 if __name__ == "__main__":
     main()
     bench_llm()
     bench_qa()
+    bench_review()
