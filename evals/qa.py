@@ -10,7 +10,7 @@ from typing import Any
 
 from service.config import Settings
 from service.library import ingest, open_library
-from service.qa.answer import Answer, answer
+from service.qa.answer import Answer, answer, unsupported_numbers
 
 QUESTIONS = Path(__file__).resolve().parent / "qa" / "questions.json"
 SAMPLES = Path(__file__).resolve().parent / "data" / "samples"
@@ -18,20 +18,6 @@ SAMPLES = Path(__file__).resolve().parent / "data" / "samples"
 
 def _squash(text: str) -> str:
     return re.sub(r"\s+", "", text)
-
-
-def numbers_unsupported(result: Answer) -> list[str]:
-    """Numbers shown in an answer that are neither in its citations nor its computed result."""
-    allowed = {f"{v:g}" for v in (c.value for c in result.citations) if v is not None}
-    allowed |= {n for c in result.citations for n in re.findall(r"\d+(?:\.\d+)?", c.quote)}
-    if result.value is not None:
-        allowed.add(f"{result.value:g}")
-    text = re.sub(
-        r"[A-Z][A-Z0-9]*-[A-Z-]+|(?:19|20)\d{2}\s*年|\d+\s*(?:份|个单位)|^\d+\.\s|\n\d+\.\s|\[\d+\]|第\d+页",
-        " ",
-        result.answer,
-    )
-    return [n for n in re.findall(r"\d+(?:\.\d+)?", text) if n not in allowed and f"{float(n):g}" not in allowed]
 
 
 @dataclass
@@ -89,7 +75,7 @@ def run_qa(settings: Settings) -> QAScore:
         result = answer(item["question"], store=store, index=index, history=item.get("history", []))
         ok = check(item, result)
         score.add(item["kind"], ok, f"{item['id']} {item['question']} -> {result.answer[:80]!r}")
-        bad = numbers_unsupported(result)
+        bad = unsupported_numbers(result)
         if bad:
             score.unsupported.append(f"{item['id']}: {bad}")
     store.close()

@@ -37,6 +37,7 @@ class Services:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self._library: tuple[Store, Any] | None = None
+        self._llm: Any = None
         self._lock = threading.Lock()
 
     @property
@@ -49,10 +50,10 @@ class Services:
 
     @property
     def mode(self) -> str:
-        """``llm`` when an OpenAI-compatible endpoint is configured, else ``offline``."""
-        configured = getattr(self.settings, "openai_api_key", None) or getattr(self.settings, "openai_base_url", None)
-        wanted = getattr(self.settings, "llm", None)
-        return "llm" if (configured and wanted is not False) else "offline"
+        """``llm`` when an OpenAI-compatible endpoint is configured (and NIANBAO_LLM is not false), else ``offline``."""
+        from service.llm import llm_configured
+
+        return "llm" if llm_configured(self.settings) and self.settings.llm is not False else "offline"
 
     def save_upload(self, name: str, data: bytes) -> Path:
         """Keep an upload under the data dir with a safe, content-addressed name."""
@@ -84,7 +85,29 @@ class Services:
     ) -> Answer:
         """An answer across the stored reports."""
         store, index = self.library
+        if self.mode == "llm":
+            from service.qa.llm_answer import answer_with_llm
+
+            return answer_with_llm(
+                question,
+                store=store,
+                index=index,
+                llm=self.llm,
+                history=history or [],
+                issuer=issuer or None,
+                year=year,
+            )
         return answer(question, store=store, index=index, history=history or [], issuer=issuer or None, year=year)
+
+    @property
+    def llm(self) -> Any:
+        """The chat client (LLM mode only), opened on first use."""
+        with self._lock:
+            if self._llm is None:
+                from service.llm import open_llm
+
+                self._llm = open_llm(self.settings)
+            return self._llm
 
     def records(
         self, issuer: str | None = None, year: int | None = None, status: str | None = None

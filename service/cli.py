@@ -172,11 +172,9 @@ def _review(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
 
 
 def _ask(args: argparse.Namespace) -> int:
-    from service.library import open_library
-    from service.qa.answer import answer
+    from service.app import Services
 
-    store, index = open_library(Settings())
-    result = answer(args.question, store=store, index=index, issuer=args.issuer, year=args.year)
+    result = Services(Settings()).ask(args.question, issuer=args.issuer, year=args.year)
     if args.json:
         print(json.dumps(result.model_dump(), ensure_ascii=False, indent=2))
         return 0

@@ -101,8 +101,8 @@ def answer(
     if q.route == "findings":
         return _findings(q, store)
     if q.route == "numbers":
-        return _numbers(q, store)
-    return _text(q, store, index)
+        return answer_numbers(q, store)
+    return answer_text(q, store, index)
 
 
 def _cite(cell: CellRow) -> Citation:
@@ -119,7 +119,7 @@ def _cite(cell: CellRow) -> Citation:
     )
 
 
-def _numbers(q: Question, store: Store) -> Answer:
+def answer_numbers(q: Question, store: Store) -> Answer:
     assert q.concept is not None
     _, _, unit, name = CONCEPTS[q.concept]
     cells = store.query_cells(q.paths, issuers=q.issuers or None, years=q.years or None)
@@ -225,7 +225,7 @@ def _findings(q: Question, store: Store) -> Answer:
     return Answer(answer=text, citations=citations, route="findings")
 
 
-def _text(q: Question, store: Store, index: Index | None) -> Answer:
+def answer_text(q: Question, store: Store, index: Index | None) -> Answer:
     if index is None:
         return Answer(answer=f"{NOT_FOUND}：全文索引不可用。", citations=[], route="text", found=False)
     report_ids = None
@@ -268,3 +268,17 @@ def _text(q: Question, store: Store, index: Index | None) -> Answer:
             )
         )
     return Answer(answer="以下是报告原文中最相关的段落：\n" + "\n".join(lines), citations=citations, route="text")
+
+
+def unsupported_numbers(result: Answer) -> list[str]:
+    """Numbers shown in an answer that are neither in its citations nor its computed result."""
+    allowed = {f"{v:g}" for v in (c.value for c in result.citations) if v is not None}
+    allowed |= {n for c in result.citations for n in re.findall(r"\d+(?:\.\d+)?", c.quote)}
+    if result.value is not None:
+        allowed.add(f"{result.value:g}")
+    text = re.sub(
+        r"[A-Z][A-Z0-9]*-[A-Z-]+|(?:19|20)\d{2}\s*年|\d+\s*(?:份|个单位)|^\d+\.\s|\n\d+\.\s|\[\d+\]|第\d+页",
+        " ",
+        result.answer,
+    )
+    return [n for n in re.findall(r"\d+(?:\.\d+)?", text) if n not in allowed and f"{float(n):g}" not in allowed]

@@ -12,10 +12,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from evals.qa import numbers_unsupported, run_qa
+from evals.qa import run_qa
 from service.config import Settings
 from service.library import ingest, open_library
-from service.qa.answer import answer
+from service.qa.answer import answer, unsupported_numbers
 from tests.conftest import ROOT, SAMPLES
 
 
@@ -63,7 +63,7 @@ def test_numbers_come_from_cells_with_citations(library) -> None:
         "reviews.administrative_review.total",
     )
     assert "5" in cite.quote
-    assert numbers_unsupported(result) == []
+    assert unsupported_numbers(result) == []
 
 
 def test_rankings_sums_and_follow_ups(library) -> None:
