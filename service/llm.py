@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
+from urllib.parse import urlparse
 
 from pydantic import BaseModel
 
@@ -42,6 +43,8 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound=BaseModel)
 Message = tuple[str, str]
 _CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
+# the tests set this to False: then only an endpoint on this machine may be called (a stray real client fails)
+ALLOW_REMOTE = True
 # HTTP requests of the call in progress (langchain runs the request on a worker thread with a copy of the context)
 _REQUESTS: contextvars.ContextVar[list[int] | None] = contextvars.ContextVar("nianbao_llm_requests", default=None)
 
@@ -122,6 +125,10 @@ class ChatLLM:
     """An OpenAI-compatible chat endpoint through langchain-openai, with cache, call log, limits and budget."""
 
     def __init__(self, settings: Settings) -> None:
+        host = urlparse(settings.openai_base_url or "https://api.openai.com/v1").hostname
+        if not ALLOW_REMOTE and host not in ("127.0.0.1", "localhost", "::1"):
+            msg = f"remote LLM endpoints are disabled here (ALLOW_REMOTE is False): {host}"
+            raise ConfigError(msg)
         import openai
         from langchain_openai import ChatOpenAI
 

@@ -22,6 +22,7 @@ def _offline_env(monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.delenv(key, raising=False)
     # a developer's .env may name an endpoint: LLM mode stays off unless a test turns it on (the env var wins)
     monkeypatch.setenv("NIANBAO_LLM", "false")
+    monkeypatch.setattr("service.llm.ALLOW_REMOTE", False)  # only fakes on 127.0.0.1 can be called
 
 
 @pytest.fixture

@@ -64,7 +64,7 @@ def llm_settings(home: Path, base_url: str, **more: Any) -> Settings:
     """Settings for LLM mode against the fake (no .env file read)."""
     values: dict[str, Any] = {
         "home": home,
-        "openai_base_url": base_url,
+        "openai_base_url": base_url,  # may be overridden by ``more``
         "openai_api_key": "test-key",
         "chat_model": "fake-chat-1",
         "llm_timeout_s": 5.0,

@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 
 from service.batch import extract_file, extract_file_llm
+from service.errors import ConfigError
 from service.llm import open_llm
 from tests.fakes.openai_server import Answer, FakeOpenAI, RawText, Reply, Slow, Status, schema_name
 from tests.fakes.oracle import is_repair, oracle, prose_answer, requested_cells, sent_text
@@ -173,6 +174,13 @@ def test_a_dead_endpoint_becomes_needs_review_with_the_reason(tmp_path: Path) ->
     record = extract_file_llm(FULL, settings, open_llm(settings))
     assert record.status == "needs_review"
     assert "endpoint unreachable" in record.findings[-1].message
+
+
+def test_tests_cannot_reach_a_remote_endpoint(tmp_path: Path) -> None:
+    for url in ("https://api.openai.com/v1", None):
+        settings = llm_settings(tmp_path, "http://127.0.0.1:9/v1", openai_base_url=url)
+        with pytest.raises(ConfigError, match="remote LLM endpoints are disabled"):
+            open_llm(settings)
 
 
 def test_the_token_budget_stops_before_sending(serve: Serve, tmp_path: Path) -> None:

@@ -19,7 +19,7 @@ def test_every_prompt_file_is_in_the_lock() -> None:
     assert LOCK.read_text(encoding="utf-8").splitlines() == lock_lines(), (
         "a prompt file changed: add a new version instead, then run `python -m service.prompts lock`"
     )
-    assert {p.name for p in PROMPTS.iterdir() if p.is_dir()} == set(NEEDS)
+    assert set(NEEDS) <= {p.name for p in PROMPTS.iterdir() if p.is_dir()}
 
 
 @pytest.mark.parametrize("prompt_id", sorted(NEEDS))
