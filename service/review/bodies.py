@@ -81,7 +81,12 @@ class Bodies:
     def __init__(self, issuers: Iterable[str], aliases: dict[str, str] | None = None) -> None:
         self.aliases = {core(a): core(b) for a, b in (aliases or {}).items()}
         cores = {self._aliased(i) for i in issuers}
-        self.short_forms = {s: f for s in cores if (f := _full_form(s, cores)) is not None}
+        ends: dict[str, list[str]] = {}  # a tail after a place boundary -> the names ending with it
+        for name in cores:
+            for cut in range(1, len(name) - 2):
+                if name[cut - 1] in PLACE_ENDS:
+                    ends.setdefault(name[cut:], []).append(name)
+        self.short_forms = {s: f for s in cores if (f := _full_form(ends.get(s, []))) is not None}
 
     def _aliased(self, issuer: str) -> str:
         name = core(issuer)
@@ -93,11 +98,8 @@ class Bodies:
         return self.short_forms.get(name, name)
 
 
-def _full_form(short: str, names: set[str]) -> str | None:
-    """The one longer name ``short`` abbreviates, if there is exactly one (or one chain of them)."""
-    if len(short) < 3:
-        return None
-    longer = [n for n in names if len(n) > len(short) and n.endswith(short) and n[-len(short) - 1] in PLACE_ENDS]
+def _full_form(longer: list[str]) -> str | None:
+    """The one longer name a short form abbreviates, if there is exactly one (or one chain of them)."""
     if not longer:
         return None
     longest = max(longer, key=len)
