@@ -231,6 +231,32 @@ def records_rows(services: Services, issuer: str | None, year: str | None, statu
     return rows
 
 
+def timeline_rows(services: Services, issuer: str | None) -> list[list[Any]]:
+    """A body's years as columns (received, handled, carried, findings); every body's years without a filter."""
+    from service.review.timeline import LABELS, pivot, timeline
+
+    store, _ = services.library
+    rows = timeline(store, issuer=issuer or None)
+    if issuer and rows:
+        return pivot(rows, rows[0]["issuer"])
+    table: list[list[Any]] = [["单位", "年度", *LABELS.values()]]
+    for row in rows:
+        data: dict[str, Any] = dict(row)
+        table.append([data["issuer"], data["year"], *(data[key] for key in LABELS)])
+    return table
+
+
+def findings_rows(services: Services, issuer: str | None, year: str | None) -> list[list[Any]]:
+    """Every finding of the filtered reports, the cross-report ones (Y-*) included."""
+    rows = []
+    for r in services.records(issuer or None, int(year) if year else None):
+        meta = r.get("meta") or {}
+        for f in r.get("findings", []):
+            level = "错误" if f["severity"] == "error" else "提示"
+            rows.append([meta.get("issuer"), meta.get("year"), f["rule"], level, f["message"]])
+    return rows
+
+
 def chart_frames(services: Services, issuer: str | None, year: str | None) -> tuple[Any, Any, Any]:
     """Data for the charts: applications per report, how they were handled, findings per report."""
     import pandas as pd
@@ -322,6 +348,14 @@ def build_ui(services: Services) -> Any:
                 export = gr.Button("导出 XLSX")
             table = gr.Dataframe(headers=RECORD_COLUMNS, interactive=False, wrap=True)
             exported = gr.File(label="导出的文件")
+            gr.Markdown("**单位时间线**（选择单位后按年度并列；跨年核对见下方问题列表中的 Y-CARRY、Y-NORM、Y-COPY）")
+            timeline = gr.Dataframe(interactive=False, wrap=True, elem_id="timeline")
+            problems = gr.Dataframe(
+                headers=["单位", "年度", "规则", "严重程度", "说明"],
+                interactive=False,
+                wrap=True,
+                label="发现的问题（含跨报告核对）",
+            )
             with gr.Row():
                 plot_received = gr.BarPlot(
                     x="报告", y="新收申请", color="年度", title="各报告收到的申请", x_label_angle=-30
@@ -341,10 +375,19 @@ def build_ui(services: Services) -> Any:
 
         def show_records(i: str, y: str, s: str) -> tuple[Any, ...]:
             received, handled, found = chart_frames(services, i, y)
-            return records_rows(services, i, y, s), received, handled, found
+            line = timeline_rows(services, i)
+            return (
+                records_rows(services, i, y, s),
+                received,
+                handled,
+                found,
+                {"headers": [str(h) for h in line[0]], "data": line[1:]} if line else None,
+                findings_rows(services, i, y),
+            )
 
+        outputs = [table, plot_received, plot_handled, plot_findings, timeline, problems]
         for trigger in (refresh.click, demo.load):
-            trigger(show_records, [f_issuer, f_year, f_status], [table, plot_received, plot_handled, plot_findings])
+            trigger(show_records, [f_issuer, f_year, f_status], outputs)
         export.click(lambda i, y, s: export_records(services, i, y, s), [f_issuer, f_year, f_status], exported)
         run_evals.click(run_eval_suite, None, eval_out)
     return demo

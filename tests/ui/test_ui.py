@@ -18,7 +18,15 @@ from service.app import Services, safe_name
 from service.config import Settings
 from service.library import ingest
 from tests.conftest import SAMPLES
-from ui import chat_reply, extract_files, format_answer, record_html, records_rows
+from ui import (
+    chat_reply,
+    extract_files,
+    findings_rows,
+    format_answer,
+    record_html,
+    records_rows,
+    timeline_rows,
+)
 
 CHROMIUM_ARGS = [
     "--headless",
@@ -85,6 +93,16 @@ def test_records_rows(services: Services) -> None:
     assert {r[0] for r in rows} == {"巨各庄镇", "平潭综合实验区", "初麻乡"}
     pingtan = next(r for r in rows if r[0] == "平潭综合实验区")
     assert pingtan[2] == "需复核" and pingtan[3] == 81 and pingtan[7] == 7
+
+
+def test_timeline_and_findings_tables(services: Services) -> None:
+    every = timeline_rows(services, "")
+    assert every[0][:3] == ["单位", "年度", "本年新收"] and len(every) == 4
+    body = timeline_rows(services, "巨各庄镇")
+    assert body[0] == ["", "2023年"] and body[1] == ["本年新收", 20]
+    problems = findings_rows(services, "", "")
+    assert ["平潭综合实验区", 2023, "AMBIGUOUS", "提示"] in [row[:4] for row in problems]
+    assert any(row[2] == "TX-FEE" and row[0] == "初麻乡" for row in problems)
 
 
 def test_safe_upload_names() -> None:
