@@ -19,6 +19,7 @@ from service.locate.sections import find_sections
 from service.store import Store
 from service.store.db import report_id_of
 
+INDEX_BATCH = 1000  # chunks per Chroma write
 STORE_VERSION = f"{READER_VERSION}/chunks-2"  # a new reader or chunker re-reads the files given to ingest
 
 
@@ -92,6 +93,7 @@ def ingest(
     bar = tqdm(total=len(todo), desc="ingest", unit="file", disable=not progress, file=sys.stderr)
     before = index.embedder.computed
     now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    pending: list[tuple[str, str | None, int | None, list[Chunk]]] = []
     for payload in in_workers(_prepare, todo, settings):
         item = json.loads(payload)
         record = item["record"]
@@ -100,9 +102,13 @@ def ingest(
             rid = store.put(record, item["sections"], [tuple(c) for c in item["chunks"]], now=now)
             meta = record.get("meta") or {}
             chunks = [Chunk(c[0], c[1], c[2], c[3]) for c in item["chunks"]]
-            index.add(rid, meta.get("issuer"), meta.get("year"), chunks)
+            pending.append((rid, meta.get("issuer"), meta.get("year"), chunks))
             result.chunks += len(chunks)
+        if sum(len(p[3]) for p in pending) >= INDEX_BATCH:
+            index.add_many(pending)  # a report stored but not yet indexed is indexed by the next run
+            pending = []
         bar.update(1)
+    index.add_many(pending)
     bar.close()
     store.set_setting("reader", STORE_VERSION)
     result.chunks += _reindex_missing(store, index)
@@ -132,7 +138,10 @@ def _reindex_missing(store: Store, index: Index) -> int:
     for chunk_id, rid, section, page, text, _ in rows:
         by_report.setdefault(rid, []).append(Chunk(chunk_id, section, page, text))
     meta = store.report_meta(sorted(by_report))
-    for rid, chunks in by_report.items():
-        issuer, year, _ = meta.get(rid, (None, None, ""))
-        index.add(rid, issuer, year, chunks)
+    batch = [
+        (rid, meta.get(rid, (None, None, ""))[0], meta.get(rid, (None, None, ""))[1], chunks)
+        for rid, chunks in by_report.items()
+    ]
+    for start in range(0, len(batch), 50):
+        index.add_many(batch[start : start + 50])
     return len(rows)

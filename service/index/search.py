@@ -51,21 +51,31 @@ class Index:
 
     def add(self, report_id: str, issuer: str | None, year: int | None, chunks: Sequence[Chunk]) -> None:
         """Embed (cached) and store one report's chunks; the lexical index is rebuilt on the next search."""
-        if not chunks:
+        self.add_many([(report_id, issuer, year, chunks)])
+
+    def add_many(self, reports: Sequence[tuple[str, str | None, int | None, Sequence[Chunk]]]) -> None:
+        """Embed and store the chunks of several reports in one Chroma write (a write costs ~0.2 s, a vector ~1 ms)."""
+        ids: list[str] = []
+        texts: list[str] = []
+        metas: list[dict[str, Any]] = []
+        for report_id, issuer, year, chunks in reports:
+            for c in chunks:
+                ids.append(c.chunk_id)
+                texts.append(c.text)
+                metas.append(
+                    {
+                        "report_id": report_id,
+                        "issuer": issuer or "",
+                        "year": year or 0,
+                        "section": c.section,
+                        "page": c.page or 0,
+                    }
+                )
+        if not reports:
             return
-        vectors = self.embedder.passages([c.text for c in chunks])
-        metas: list[dict[str, Any]] = [
-            {
-                "report_id": report_id,
-                "issuer": issuer or "",
-                "year": year or 0,
-                "section": c.section,
-                "page": c.page or 0,
-            }
-            for c in chunks
-        ]
-        self.vectors.delete_report(report_id)
-        self.vectors.upsert([c.chunk_id for c in chunks], vectors, [c.text for c in chunks], metas)
+        self.vectors.delete_reports([r[0] for r in reports])
+        if ids:
+            self.vectors.upsert(ids, self.embedder.passages(texts), texts, metas)
         self._bm25 = None
 
     def _lexical(self) -> tuple[Any, list[tuple[str, str, str, int | None, str, str]]]:

@@ -47,9 +47,10 @@ class VectorIndex:
                 metadatas=metas[start:end],  # type: ignore[arg-type]
             )
 
-    def delete_report(self, report_id: str) -> None:
-        """Remove every chunk of one report."""
-        self._col.delete(where={"report_id": report_id})
+    def delete_reports(self, report_ids: list[str]) -> None:
+        """Remove every chunk of these reports."""
+        where: Any = {"report_id": {"$in": report_ids}}
+        self._col.delete(where=where)
 
     def query(self, vector: np.ndarray, k: int, where: dict[str, Any] | None = None) -> list[tuple[str, float]]:
         """The k nearest chunk ids with their cosine distances."""

@@ -88,6 +88,8 @@ class Store:
         self.path = path
         self._db = sqlite3.connect(path, check_same_thread=False)  # writes are serialised by the lock
         self._lock = threading.Lock()
+        self._db.execute("PRAGMA journal_mode=WAL")  # readers do not block the writer; one sync per checkpoint
+        self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.executescript(SCHEMA)
         self._db.commit()
 
