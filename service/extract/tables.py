@@ -30,7 +30,6 @@ class TableRead:
     ambiguous: dict[str, list[int | float | None]] = field(default_factory=dict)
     quotes: dict[str, tuple[int, int]] = field(default_factory=dict)  # path -> span of the row text
     problems: list[str] = field(default_factory=list)
-    missing_rows: list[str] = field(default_factory=list)
     found: bool = False
     single_other_row: bool = False
 
