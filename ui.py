@@ -9,6 +9,7 @@ import io
 import json
 import os
 import tempfile
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -393,8 +394,8 @@ def build_ui(services: Services) -> Any:
     return demo
 
 
-def create_app(settings: Settings) -> Any:
-    """FastAPI with the HTTP API and the Gradio app mounted at /."""
+def create_app(settings: Settings, *, warm: bool = False) -> Any:
+    """FastAPI with the HTTP API and the Gradio app mounted at /; ``warm`` loads the models in the background."""
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
     os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
     import gradio as gr
@@ -402,6 +403,8 @@ def create_app(settings: Settings) -> Any:
     from service.api import create_api
 
     services = Services(settings)
+    if warm:  # the first text question would otherwise pay for loading jieba, the embedding model and BM25
+        threading.Thread(target=services.ask, args=("平台建设情况",), daemon=True).start()
     api = create_api(services)
     return gr.mount_gradio_app(
         api, build_ui(services), path="/", css=CSS, max_file_size=f"{int(settings.max_file_mb)}mb", footer_links=["api"]
@@ -419,7 +422,7 @@ def main(argv: list[str] | None = None) -> int:
     port = args.port or settings.ui_port
     import uvicorn
 
-    app = create_app(settings)
+    app = create_app(settings, warm=True)
     print(f"nianbao: http://{host}:{port}/  (API docs: http://{host}:{port}/docs)", flush=True)
     uvicorn.run(app, host=host, port=port, log_level="warning")
     return 0
