@@ -15,7 +15,6 @@ from service.ingest import FORMATS
 from service.library import ingest, open_library
 from service.qa.answer import Answer, answer
 from service.store import Store
-from service.store.db import report_id_of
 
 _SAFE = re.compile(r"[^\w.\-\u4e00-\u9fff]+")
 
@@ -116,8 +115,3 @@ class Services:
         store, _ = self.library
         rows = store.reports(issuer=issuer or None, year=year, status=status or None)
         return [r for r in (store.record(row.report_id) for row in rows) if r is not None]
-
-    def record_of(self, sha256: str) -> dict[str, Any] | None:
-        """A stored record by its file's sha256."""
-        store, _ = self.library
-        return store.record(report_id_of(sha256))
