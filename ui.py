@@ -10,6 +10,7 @@ import json
 import os
 import tempfile
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -164,13 +165,17 @@ def findings_markdown(record: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def extract_files(services: Services, files: list[str] | None, add: bool) -> tuple[str, str, list[str]]:
+def extract_files(
+    services: Services, files: list[str] | None, add: bool, progress: Callable[[float, str], object] | None = None
+) -> tuple[str, str, list[str]]:
     """The extract handler: tables, findings and downloads (JSON, XLSX) for uploaded files."""
     if not files:
         return "", "请先选择文件。", []
     records = []
     messages = []
-    for path in files:
+    for n, path in enumerate(files):
+        if progress is not None:
+            progress(n / len(files), f"正在解析 {Path(path).name}（{n + 1}/{len(files)}）")
         try:
             records.append(services.extract(Path(path).name, Path(path).read_bytes(), add=add))
         except ServiceError as exc:
@@ -370,9 +375,10 @@ def build_ui(services: Services) -> Any:
             run_evals = gr.Button("运行评测")
             eval_out = gr.Markdown()
 
-        run.click(
-            lambda fs, a: extract_files(services, fs, a), [files, add], [tables, notes, downloads], api_name="extract"
-        )
+        def on_extract(fs: list[str] | None, a: bool, progress: Any = gr.Progress()) -> tuple[str, str, list[str]]:  # noqa: B008
+            return extract_files(services, fs, a, lambda frac, desc: progress(frac, desc=desc))
+
+        run.click(on_extract, [files, add], [tables, notes, downloads], api_name="extract")
 
         def show_records(i: str, y: str, s: str) -> tuple[Any, ...]:
             received, handled, found = chart_frames(services, i, y)

@@ -10,7 +10,9 @@ from typing import Any
 
 from service.config import Settings
 from service.library import ingest, open_library
+from service.llm import LLM
 from service.qa.answer import Answer, answer, unsupported_numbers
+from service.qa.llm_answer import answer_with_llm
 
 QUESTIONS = Path(__file__).resolve().parent / "qa" / "questions.json"
 SAMPLES = Path(__file__).resolve().parent / "data" / "samples"
@@ -66,13 +68,17 @@ def check(item: dict[str, Any], result: Answer) -> bool:
     return ok
 
 
-def run_qa(settings: Settings) -> QAScore:
+def run_qa(settings: Settings, llm: LLM | None = None) -> QAScore:
     """Ingest the samples into ``settings.home`` (cached), answer every question, score."""
     ingest([SAMPLES], settings, progress=False)
     store, index = open_library(settings)
     score = QAScore()
     for item in json.loads(QUESTIONS.read_text(encoding="utf-8")):
-        result = answer(item["question"], store=store, index=index, history=item.get("history", []))
+        history = item.get("history", [])
+        if llm is None:
+            result = answer(item["question"], store=store, index=index, history=history)
+        else:
+            result = answer_with_llm(item["question"], store=store, index=index, llm=llm, history=history)
         ok = check(item, result)
         score.add(item["kind"], ok, f"{item['id']} {item['question']} -> {result.answer[:80]!r}")
         bad = unsupported_numbers(result)

@@ -11,9 +11,11 @@ from pathlib import Path
 from typing import Any
 
 from evals.score import CaseScore, Summary, score_case, summarize
-from service.batch import extract_file
+from service.batch import extract_file, extract_file_llm
 from service.config import Settings
 from service.extract.reader import READER_VERSION
+from service.llm import LLM, open_llm
+from service.prompts import lock_lines
 
 ROOT = Path(__file__).resolve().parent
 GOLD = ROOT / "gold"
@@ -69,10 +71,10 @@ def _line(name: str, s: Summary) -> str:
 QA_HOME = ROOT / ".qa-home"
 
 
-def _qa_summary(settings: Settings) -> Summary:
+def _qa_summary(settings: Settings, llm: LLM | None = None) -> Summary:
     from evals.qa import run_qa
 
-    score = run_qa(settings.model_copy(update={"home": QA_HOME / settings.embedding}))
+    score = run_qa(settings.model_copy(update={"home": QA_HOME / settings.embedding}), llm=llm)
     print(
         f"Q&A: numbers {score.rate(_NUMERIC):.2%} ({sum(score.total.get(k, 0) for k in _NUMERIC)} questions), "
         f"text hit@3 {score.rate(('text',)):.2%} ({score.total.get('text', 0)}), "
@@ -124,13 +126,18 @@ def _review_summary() -> Summary:
     )
 
 
-def run_evals(suite: str = "all", *, compare: bool = True, write_baseline: bool = False) -> int:
-    """Score the suite; print and write reports; exit code 1 on a regression against the baseline."""
+def run_evals(suite: str = "all", *, compare: bool = True, write_baseline: bool = False, llm: bool = False) -> int:
+    """Score the suite; print and write reports; exit code 1 on a regression against the baseline.
+
+    With ``llm``, reports are read by the LLM reader and questions answered in LLM mode (the configured endpoint).
+    """
     settings = Settings()
+    client = open_llm(settings) if llm else None
     cases = _cases(suite)
     scores: list[CaseScore] = []
     for name, group, source, gold in cases:
-        record = extract_file(source, settings).to_json_dict()
+        read = extract_file(source, settings) if client is None else extract_file_llm(source, settings, client)
+        record = read.to_json_dict()
         scores.append(score_case(name, group, record, gold))
     groups: dict[str, list[CaseScore]] = defaultdict(list)
     for s in scores:
@@ -141,7 +148,7 @@ def run_evals(suite: str = "all", *, compare: bool = True, write_baseline: bool 
     if not scores:
         del summaries["all"]
     if suite in ("qa", "all"):
-        summaries["qa"] = _qa_summary(settings)
+        summaries["qa"] = _qa_summary(settings, client)
     if suite in ("review", "all"):
         summaries["review"] = _review_summary()
     print(f"{'suite / group':<24} {'cases':>5} {'cells':>9} {'reports':>9} {'find-P':>8} {'find-R':>8} {'status':>8}")
@@ -161,8 +168,8 @@ def run_evals(suite: str = "all", *, compare: bool = True, write_baseline: bool 
         "git_commit": _git_commit(),
         "suite": suite,
         "reader": READER_VERSION,
-        "prompts": [],
-        "model": None,
+        "prompts": lock_lines() if client else [],
+        "model": client.model if client else None,
         "datasets": {
             "gold": _sha(list(GOLD.glob("*.json"))),
             "variants": _sha([VARIANTS / "manifest.json"]) if (VARIANTS / "manifest.json").exists() else None,

@@ -54,6 +54,7 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--suite", choices=["samples", "variants", "qa", "review", "all"], default="all")
     run.add_argument("--no-compare", action="store_true", help="do not compare with evals/baseline.json")
     run.add_argument("--write-baseline", action="store_true", help="accept this run as the new baseline")
+    run.add_argument("--llm", action="store_true", help="read and answer with the configured LLM endpoint")
     return parser
 
 
@@ -78,7 +79,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "evals":
             from evals.run import run_evals
 
-            return run_evals(args.suite, compare=not args.no_compare, write_baseline=args.write_baseline)
+            return run_evals(args.suite, compare=not args.no_compare, write_baseline=args.write_baseline, llm=args.llm)
     except ServiceError as exc:
         print(f"nianbao: {exc}", file=sys.stderr)
         return 1

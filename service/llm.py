@@ -121,14 +121,63 @@ class _Sent:
     latency_ms: int
 
 
+def _check_host(settings: Settings) -> None:
+    host = urlparse(settings.openai_base_url or "https://api.openai.com/v1").hostname
+    if not ALLOW_REMOTE and host not in ("127.0.0.1", "localhost", "::1"):
+        msg = f"remote LLM endpoints are disabled here (ALLOW_REMOTE is False): {host}"
+        raise ConfigError(msg)
+
+
+class OpenAIEmbeddings:
+    """An OpenAI-compatible ``/v1/embeddings`` endpoint (``NIANBAO_EMBEDDING=openai``); unit vectors."""
+
+    def __init__(self, settings: Settings) -> None:
+        if not llm_configured(settings):
+            msg = "NIANBAO_EMBEDDING=openai needs OPENAI_API_KEY or OPENAI_BASE_URL"
+            raise ConfigError(msg)
+        _check_host(settings)
+        import openai
+
+        key = settings.openai_api_key.get_secret_value() if settings.openai_api_key else "not-needed"
+        self._client = openai.OpenAI(
+            api_key=key,
+            base_url=settings.openai_base_url,
+            timeout=settings.llm_timeout_s,
+            max_retries=settings.llm_retries,
+        )
+        self.model = settings.embedding_model
+        self.name = f"openai-{re.sub(r'[^a-zA-Z0-9._-]+', '-', self.model)}"
+
+    def _embed(self, texts: list[str]) -> Any:
+        import numpy as np
+        import openai
+
+        try:
+            data = self._client.embeddings.create(model=self.model, input=texts, encoding_format="float").data
+        except openai.OpenAIError as exc:
+            msg = f"embedding endpoint failed ({type(exc).__name__}: {_one_line(str(exc))[:200]})"
+            raise LLMError(msg) from exc
+        vectors = np.asarray([d.embedding for d in sorted(data, key=lambda d: d.index)], dtype=np.float32)
+        norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+        return vectors / np.where(norms == 0, 1, norms)
+
+    def passages(self, texts: list[str]) -> Any:
+        """Vectors of document texts, in batches of 64."""
+        import numpy as np
+
+        parts = [self._embed(texts[i : i + 64]) for i in range(0, len(texts), 64)]
+        return np.concatenate(parts) if parts else np.zeros((0, 0), dtype=np.float32)
+
+    def query(self, text: str) -> Any:
+        """The vector of a question."""
+        return self._embed([text])[0]
+
+
 class ChatLLM:
     """An OpenAI-compatible chat endpoint through langchain-openai, with cache, call log, limits and budget."""
 
     def __init__(self, settings: Settings) -> None:
-        host = urlparse(settings.openai_base_url or "https://api.openai.com/v1").hostname
-        if not ALLOW_REMOTE and host not in ("127.0.0.1", "localhost", "::1"):
-            msg = f"remote LLM endpoints are disabled here (ALLOW_REMOTE is False): {host}"
-            raise ConfigError(msg)
+        _check_host(settings)
         import openai
         from langchain_openai import ChatOpenAI
 

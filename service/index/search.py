@@ -41,9 +41,7 @@ class Index:
     def __init__(self, settings: Settings, store: Store) -> None:
         self.store = store
         home = Path(settings.home)
-        self.embedder: CachedEmbedder = make_embedder(
-            settings.embedding, home / "cache" / "vectors.sqlite", settings.embedding_threads
-        )
+        self.embedder: CachedEmbedder = make_embedder(settings)
         self.vectors = VectorIndex(home / "chroma", self.embedder.name, settings.chroma_host, settings.chroma_port)
         self._bm25: Any = None
         self._rows: list[tuple[str, str, str, int | None, str, str]] = []
