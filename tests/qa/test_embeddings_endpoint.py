@@ -24,7 +24,7 @@ class _Embeddings(BaseHTTPRequestHandler):
     def log_message(self, *_: Any) -> None:
         return
 
-    def do_POST(self) -> None:  # noqa: N802 (http.server's name)
+    def do_POST(self) -> None:
         body = json.loads(self.rfile.read(int(self.headers["content-length"])))
         type(self).requests.append({"path": self.path, **body})
         texts = body["input"] if isinstance(body["input"], list) else [body["input"]]
