@@ -34,8 +34,9 @@ class _Embeddings(BaseHTTPRequestHandler):
             for ch in text:
                 vec[zlib.crc32(ch.encode()) % 16] += 1.0
             data.append({"object": "embedding", "index": i, "embedding": vec})
-        payload = json.dumps({"object": "list", "data": data, "model": body["model"],
-                              "usage": {"prompt_tokens": 1, "total_tokens": 1}}).encode()
+        payload = json.dumps(
+            {"object": "list", "data": data, "model": body["model"], "usage": {"prompt_tokens": 1, "total_tokens": 1}}
+        ).encode()
         self.send_response(200)
         self.send_header("content-type", "application/json")
         self.send_header("content-length", str(len(payload)))
