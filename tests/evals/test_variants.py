@@ -1,4 +1,4 @@
-"""Tests of the variant generator (evals/variants.py).
+"""Tests of the variant generator (evals/variants/).
 
 The generator is run as a subprocess (``python -m evals.variants``) twice, into two temporary
 directories, from the project root.
@@ -6,7 +6,7 @@ directories, from the project root.
 
 from __future__ import annotations
 
-import importlib.util
+import importlib
 import json
 import subprocess
 import sys
@@ -28,11 +28,7 @@ ARITH = {"T3-ROW", "T3-SUM", "T3-BAL", "T4-SUM"}
 
 
 def _load_module():
-    spec = importlib.util.spec_from_file_location("variants_under_test", ROOT / "evals" / "variants.py")
-    mod = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = mod
-    spec.loader.exec_module(mod)
-    return mod
+    return importlib.import_module("evals.variants")
 
 
 def _gold_ids() -> list[str]:
