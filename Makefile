@@ -35,7 +35,7 @@ test: $(STAMP) fonts browser ## set up, then run the test suite
 
 lint: $(STAMP) ## ruff (lint and format)
 	$(BIN)/ruff check service evals tests ui.py
-	$(BIN)/ruff format --check service evals/run.py evals/score.py evals/bench.py evals/variants tests ui.py
+	$(BIN)/ruff format --check service evals tests ui.py
 
 typecheck: $(STAMP) ## mypy
 	$(BIN)/mypy
