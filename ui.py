@@ -214,11 +214,21 @@ def _total(record: dict[str, Any], table: str, rows: tuple[str, ...]) -> int | f
     return sum(known) if known else None
 
 
-def records_rows(services: Services, issuer: str | None, year: str | None, status: str | None) -> list[list[Any]]:
+def stored_records(
+    services: Services, issuer: str | None, year: str | None, status: str | None = None
+) -> list[dict[str, Any]]:
+    """The stored records matching the Records view's filters (status given in Chinese or as the record's key)."""
+    return services.records(issuer or None, int(year) if year else None, _status_key(status))
+
+
+def _status_key(status: str | None) -> str | None:
+    return {v: k for k, v in STATUS_ZH.items()}.get(status or "", status or None)
+
+
+def records_rows(records: list[dict[str, Any]]) -> list[list[Any]]:
     """One row per stored report: key totals and the number of findings."""
-    status_key = {v: k for k, v in STATUS_ZH.items()}.get(status or "", status or None)
     rows = []
-    for r in services.records(issuer or None, int(year) if year else None, status_key):
+    for r in records:
         meta = r.get("meta") or {}
         rows.append(
             [
@@ -252,10 +262,10 @@ def timeline_rows(services: Services, issuer: str | None) -> list[list[Any]]:
     return table
 
 
-def findings_rows(services: Services, issuer: str | None, year: str | None) -> list[list[Any]]:
+def findings_rows(records: list[dict[str, Any]]) -> list[list[Any]]:
     """Every finding of the filtered reports, the cross-report ones (Y-*) included."""
     rows = []
-    for r in services.records(issuer or None, int(year) if year else None):
+    for r in records:
         meta = r.get("meta") or {}
         for f in r.get("findings", []):
             level = "错误" if f["severity"] == "error" else "提示"
@@ -263,12 +273,12 @@ def findings_rows(services: Services, issuer: str | None, year: str | None) -> l
     return rows
 
 
-def chart_frames(services: Services, issuer: str | None, year: str | None) -> tuple[Any, Any, Any]:
+def chart_frames(records: list[dict[str, Any]]) -> tuple[Any, Any, Any]:
     """Data for the charts: applications per report, how they were handled, findings per report."""
     import pandas as pd
 
     received, handled, findings = [], [], []
-    for r in services.records(issuer or None, int(year) if year else None):
+    for r in records:
         meta = r.get("meta") or {}
         name = f"{meta.get('issuer') or '?'} {meta.get('year') or ''}"
         received.append(
@@ -286,10 +296,8 @@ def chart_frames(services: Services, issuer: str | None, year: str | None) -> tu
 
 def export_records(services: Services, issuer: str | None, year: str | None, status: str | None) -> str:
     """The filtered records as an XLSX file."""
-    status_key = {v: k for k, v in STATUS_ZH.items()}.get(status or "", status or None)
-    records = services.records(issuer or None, int(year) if year else None, status_key)
     path = Path(tempfile.mkdtemp(prefix="nianbao-")) / "records.xlsx"
-    write_xlsx(records, path)
+    write_xlsx(stored_records(services, issuer, year, status), path)
     return str(path)
 
 
@@ -381,15 +389,17 @@ def build_ui(services: Services) -> Any:
         run.click(on_extract, [files, add], [tables, notes, downloads], api_name="extract")
 
         def show_records(i: str, y: str, s: str) -> tuple[Any, ...]:
-            received, handled, found = chart_frames(services, i, y)
+            records = stored_records(services, i, y)  # read once; the status filter applies to the table only
+            received, handled, found = chart_frames(records)
             line = timeline_rows(services, i)
+            key = _status_key(s)
             return (
-                records_rows(services, i, y, s),
+                records_rows([r for r in records if key is None or r["status"] == key]),
                 received,
                 handled,
                 found,
                 {"headers": [str(h) for h in line[0]], "data": line[1:]} if line else None,
-                findings_rows(services, i, y),
+                findings_rows(records),
             )
 
         outputs = [table, plot_received, plot_handled, plot_findings, timeline, problems]

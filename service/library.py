@@ -138,10 +138,7 @@ def _reindex_missing(store: Store, index: Index) -> int:
     for chunk_id, rid, section, page, text, _ in rows:
         by_report.setdefault(rid, []).append(Chunk(chunk_id, section, page, text))
     meta = store.report_meta(sorted(by_report))
-    batch = [
-        (rid, meta.get(rid, (None, None, ""))[0], meta.get(rid, (None, None, ""))[1], chunks)
-        for rid, chunks in by_report.items()
-    ]
+    batch = [(rid, *meta.get(rid, (None, None, ""))[:2], chunks) for rid, chunks in by_report.items()]
     for start in range(0, len(batch), 50):
         index.add_many(batch[start : start + 50])
     return len(rows)

@@ -25,6 +25,7 @@ from ui import (
     format_answer,
     record_html,
     records_rows,
+    stored_records,
     timeline_rows,
 )
 
@@ -89,7 +90,9 @@ def test_extract_handler_with_good_and_bad_files(services: Services, tmp_path: P
 
 
 def test_records_rows(services: Services) -> None:
-    rows = records_rows(services, "", "", "")
+    rows = records_rows(stored_records(services, "", ""))
+    review = stored_records(services, "", "", "需复核")
+    assert [r["meta"]["issuer"] for r in review] == ["平潭综合实验区"]
     assert {r[0] for r in rows} == {"巨各庄镇", "平潭综合实验区", "初麻乡"}
     pingtan = next(r for r in rows if r[0] == "平潭综合实验区")
     assert pingtan[2] == "需复核" and pingtan[3] == 81 and pingtan[7] == 7
@@ -100,7 +103,7 @@ def test_timeline_and_findings_tables(services: Services) -> None:
     assert every[0][:3] == ["单位", "年度", "本年新收"] and len(every) == 4
     body = timeline_rows(services, "巨各庄镇")
     assert body[0] == ["", "2023年"] and body[1] == ["本年新收", 20]
-    problems = findings_rows(services, "", "")
+    problems = findings_rows(stored_records(services, "", ""))
     assert ["平潭综合实验区", 2023, "AMBIGUOUS", "提示"] in [row[:4] for row in problems]
     assert any(row[2] == "TX-FEE" and row[0] == "初麻乡" for row in problems)
 
