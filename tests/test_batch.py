@@ -45,8 +45,9 @@ def test_every_file_gets_a_record_and_bad_ones_say_why(batch_dir: Path, tmp_path
     result = run_batch([batch_dir], out, Settings(), progress=False)
     records = {Path(r["source"]["file"]).name: r for r in result.records}
     assert len(records) == 3 + len(BAD)
-    for name in ("巨各庄镇 2023.txt", "洪泽区.pdf", "迎春镇.txt"):
+    for name in ("巨各庄镇 2023.txt", "迎春镇.txt"):
         assert records[name]["status"] == "ok", records[name]
+    assert records["洪泽区.pdf"]["status"] == "needs_review"  # its 三（六） is printed as one row: 21 cells missing
     reasons = {name: records[name].get("error", "") for name in BAD}
     assert reasons["empty.txt"] == "empty file"
     assert "PDF" in reasons["junk.pdf"]
@@ -112,7 +113,7 @@ def test_large_file_is_refused_without_reading_it_as_text(tmp_path: Path) -> Non
 
 def test_cli_exit_codes_and_single_record(batch_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["extract", str(batch_dir), "--out", str(tmp_path / "o"), "--no-progress"]) == 1
-    assert "ok: 3" in capsys.readouterr().out
+    assert "ok: 2  needs_review: 1" in capsys.readouterr().out
     good = batch_dir / "巨各庄镇 2023.txt"
     assert main(["extract", str(good), "--out", str(tmp_path / "g"), "--no-progress"]) == 0
     capsys.readouterr()

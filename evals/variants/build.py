@@ -69,6 +69,8 @@ def finalize(
             continue
         if tx_review and f["rule"] in ("TX-REVIEW", "TX-LIT"):
             continue
+        if f["rule"] == "TX-FEE" and var.version == "2019":
+            continue  # the fee rules postdate the 2019 format
         findings.append(f)
     if tx_new_recompute and not (skip & set(TX_NEW_FINDING_CELLS)):
         if tx_new_holds(var.values):
@@ -87,7 +89,8 @@ def finalize(
     findings.extend(amb_findings or [])
     var.findings = findings
     var.ambiguous = sorted(set(var.gold_ambiguous) | set(reading_ambiguous), key=lambda p: _order_index(var, p))
-    var.status = "needs_review" if reading_ambiguous else "ok"
+    unsure = reading_ambiguous or any(f["rule"] in ("SHAPE", "AMBIGUOUS") for f in findings)
+    var.status = "needs_review" if unsure else "ok"
     return var
 
 

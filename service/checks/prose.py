@@ -25,8 +25,11 @@ TX_RULES: tuple[tuple[str, str, tuple[str, ...], str], ...] = (
 )
 
 
-def check_prose(values: Values, stated: dict[str, int | float], *, fee_mentioned: bool) -> list[Finding]:
-    """A number in the prose that disagrees with the table; section 六 silent on 信息处理费."""
+def check_prose(
+    values: Values, stated: dict[str, int | float], *, fee_mentioned: bool, format_version: str | None
+) -> list[Finding]:
+    """A number in the prose that disagrees with the table; section 六 silent on 信息处理费 (2021 format only:
+    the fee rules, 国办函〔2020〕109号, postdate the 2019 format)."""
     findings: list[Finding] = []
     for rule, key, paths, what in TX_RULES:
         said = stated.get(key)
@@ -46,7 +49,7 @@ def check_prose(values: Values, stated: dict[str, int | float], *, fee_mentioned
                     actual=said,
                 )
             )
-    if not fee_mentioned:
+    if not fee_mentioned and format_version != "2019":
         findings.append(
             Finding(
                 rule="TX-FEE",

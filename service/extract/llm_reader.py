@@ -27,72 +27,36 @@ from service.errors import LLMError
 from service.extract.answers import CellAnswer, ProseAnswer, TableAnswer
 from service.extract.narrative import mentions_fee, read_prose
 from service.extract.quotes import Source, blank_mark, has_number
+from service.extract.reader import UNSURE_RULES
+from service.extract.reader import unread_cells as template_unread
 from service.ingest.document import Document, normalize
 from service.llm import LLM, Tally
 from service.locate.sections import SECTION_NAMES, Section, find_sections
 from service.prompts import load_prompt
-from service.schema.fields import AMOUNT_CELLS, COLUMN_KEYS, SIGNED_CELLS, T2_ROWS_2019, T2_ROWS_2021, label_of
+from service.schema.fields import AMOUNT_CELLS, SIGNED_CELLS, label_of
 from service.schema.record import Evidence, Finding, Record, Value
 
 TABLE_SECTION = {"active_disclosure": "二", "applications": "三", "reviews": "四"}
 TABLE_NAMES = {"active_disclosure": "表二", "applications": "表三", "reviews": "表四"}
 IDENTITY_RULES = frozenset({"T3-ROW", "T3-SUM", "T3-BAL", "T4-SUM"})
-BLANK_RAW = frozenset({"", "/", "—", "-", "无"})
 ORDER = ("一", "二", "三", "四", "五", "六")
 MAX_SECTION_CHARS = 6000
 PROSE_PARTS = (("一", 2400), ("五", 1500), ("六", 600))
 HEAD_CHARS = 300
 
 
-def _row_paths_of_shape(message: str) -> list[str]:
-    """The cells of the row or table a SHAPE finding says the template could not read."""
-    if message.startswith("表三 ") and message.endswith(" 行无法读取"):
-        key = message[3:-6]
-        return [f"applications.{key}.{c}" for c in COLUMN_KEYS]
-    if message.startswith("表二 ") and message.endswith(" 行无法读取"):
-        label = message[3:-6]
-        rows = [r for r in (*T2_ROWS_2021, *T2_ROWS_2019) if r.label == label]
-        return [f"active_disclosure.{r.key}.{c}" for r in rows for c, _ in r.cells]
-    return []
-
-
 def unread_cells(record: Record) -> list[str]:
-    """Table cells the template could not read: null and either without evidence, AMBIGUOUS, or in an unreadable row."""
-    ambiguous = {c for f in record.findings if f.rule == "AMBIGUOUS" for c in f.cells}
-    bad_rows = {c for f in record.findings if f.rule == "SHAPE" for c in _row_paths_of_shape(f.message)}
-    out = []
-    for path, value in record.values().items():
-        if value is not None or path.startswith("narrative."):
-            continue
-        evidence = record.evidence.get(path)
-        if evidence is not None and evidence.raw is not None and evidence.raw.strip() in BLANK_RAW:
-            continue  # a printed blank: read with confidence
-        if evidence is None or path in ambiguous or path in bad_rows:
-            out.append(path)
-    return out
-
-
-def _number(text: str) -> Value:
-    try:
-        number = float(text)
-    except ValueError:
-        return None
-    return int(number) if number.is_integer() and "." not in text else number
+    """Table cells the template could not read: null without a printed blank, or named by an AMBIGUOUS/SHAPE finding."""
+    values = record.values()
+    flagged = {c for f in record.findings if f.rule in ("AMBIGUOUS", "SHAPE") for c in f.cells}
+    unread = set(template_unread(values, record.evidence))
+    table = [p for p, v in values.items() if v is None and not p.startswith("narrative.")]
+    return [p for p in table if p in unread or p in flagged]
 
 
 def ambiguous_readings(record: Record) -> dict[str, list[Value]]:
-    """The readings an AMBIGUOUS finding lists for each of its cells (``… 可能为 1/13/132``)."""
-    out: dict[str, list[Value]] = {}
-    for finding in record.findings:
-        if finding.rule != "AMBIGUOUS" or "：" not in finding.message:
-            continue
-        parts = finding.message.split("：", 1)[1].split("；")
-        if len(parts) != len(finding.cells):
-            continue
-        for path, part in zip(finding.cells, parts, strict=True):
-            if " 可能为 " in part:
-                out[path] = [_number(v) for v in part.rsplit(" 可能为 ", 1)[1].split("/")]
-    return out
+    """The readings an AMBIGUOUS finding gives for each of its cells."""
+    return {path: list(options) for f in record.findings if f.candidates for path, options in f.candidates.items()}
 
 
 def section_span(text: str, sections: dict[str, Section], key: str) -> tuple[int, int]:
@@ -362,7 +326,7 @@ def _merge(session: _Session, model: str) -> Record:
     data["evidence"] = {k: v.model_dump() if isinstance(v, Evidence) else v for k, v in data["evidence"].items()}
     findings = _findings(session, values)
     data["findings"] = [f.model_dump(mode="json") for f in findings]
-    data["status"] = "needs_review" if _unsure(findings) else "ok"
+    data["status"] = "needs_review" if _unsure(findings, values, data["evidence"]) else "ok"
     data["meta"]["llm"] = _usage(session.tally, model)
     return Record.model_validate(data)
 
@@ -381,9 +345,8 @@ def _findings(session: _Session, values: dict[str, Value]) -> list[Finding]:
                 kept.append(finding.model_copy(update={"cells": left}))
             continue
         if finding.rule == "SHAPE":
-            covered = _covered(finding, values)
-            if covered and set(covered) <= filled:
-                continue
+            if finding.cells and set(finding.cells) <= filled:
+                continue  # the model read what the template could not
             shape.append(finding)
             continue
         kept.append(finding)
@@ -392,33 +355,18 @@ def _findings(session: _Session, values: dict[str, Value]) -> list[Finding]:
         stated["applications_received"] = values["narrative.applications_received"]  # type: ignore[assignment]
     single = any(p.startswith("applications.other_handling.") for p in values)
     kept += check_t3(values, single) + check_t4(values)
-    kept += check_prose(values, stated, fee_mentioned=mentions_fee(session.doc, session.sections))
+    fmt = session.record.meta.format_version
+    kept += check_prose(values, stated, fee_mentioned=mentions_fee(session.doc, session.sections), format_version=fmt)
     kept += shape
     for path, reason in sorted(session.rejected.items(), key=lambda item: list(values).index(item[0])):
         kept.append(Finding(rule="LLM", severity="warning", message=f"未采用模型读数：{reason}", cells=[path]))
     return kept
 
 
-def _covered(finding: Finding, values: dict[str, Value]) -> list[str]:
-    """The cells a SHAPE finding about the template's reading is about (empty for a shape of the report itself)."""
-    rows = _row_paths_of_shape(finding.message)
-    if rows:
-        return rows
-    if finding.message == "表四 数值无法读取":
-        return [p for p in values if p.startswith("reviews.")]
-    for table, name in TABLE_NAMES.items():
-        if finding.message.startswith(f"未找到{name}"):
-            return [p for p in values if p.startswith(table + ".")]
-    return []
-
-
-def _unsure(findings: list[Finding]) -> bool:
-    """The template's rule for needs_review, plus any LLM finding."""
-    for finding in findings:
-        if finding.rule in ("AMBIGUOUS", "LLM"):
-            return True
-        message = finding.message
-        unread = message.endswith("行无法读取") or message == "表四 数值无法读取"
-        if finding.rule == "SHAPE" and (unread or message.startswith(("未找到表三", "未找到表四"))):
-            return True
-    return False
+def _unsure(findings: list[Finding], values: dict[str, Value], evidence: dict[str, Any]) -> bool:
+    """The template's rule for needs_review: an unsure finding, or a cell with neither a value nor a printed blank."""
+    if any(f.rule in UNSURE_RULES for f in findings):
+        return True
+    table = {p: v for p, v in values.items() if not p.startswith("narrative.")}
+    read = {p: Evidence.model_validate(e) if isinstance(e, dict) else e for p, e in evidence.items()}
+    return bool(template_unread(table, read))

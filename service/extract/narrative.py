@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from service.ingest.document import Document
 from service.locate.sections import Section, subsection
+from service.schema.record import Evidence
 
 _TITLE = re.compile(
     r"([\u4e00-\u9fff()（）]{2,40}?)\s*((?:19|20)\d{2})\s*年\s*(?:度)?\s*"
@@ -35,6 +36,7 @@ class Prose:
     year: int | None = None
     title: str | None = None
     numbers: dict[str, Stated] = field(default_factory=dict)
+    evidence: dict[str, Evidence] = field(default_factory=dict)
 
 
 def _clean_issuer(name: str) -> str:

@@ -1,4 +1,8 @@
-"""The template reader: a Document becomes a checked record, with evidence on every value."""
+"""The template reader: a Document becomes a checked record, with evidence on every value.
+
+format → table rows (``locate.rows``) → aligned official rows (``locate.align``) → readings
+(``extract.readings``, chosen by the identities in ``extract.tables``) → record → checks.
+"""
 
 from __future__ import annotations
 
@@ -8,14 +12,30 @@ from service.extract.cells import Cell
 from service.extract.narrative import mentions_fee, read_meta, read_prose
 from service.extract.tables import TableRead, read_t2, read_t3, read_t4
 from service.ingest.document import Document
-from service.locate.rows import t2_format
+from service.locate.regions import t2_format, table_regions
 from service.locate.sections import find_sections
-from service.locate.tokens import detect_layout
-from service.schema.fields import OTHER_SUBROWS, all_cell_paths, label_of
+from service.schema.fields import (
+    COLUMN_KEYS,
+    OTHER_SUBROWS,
+    REVIEW_COLUMNS,
+    REVIEW_GROUPS,
+    T2_ROWS_2019,
+    T2_ROWS_2021,
+    all_cell_paths,
+    label_of,
+    t3_rows,
+)
 from service.schema.record import Evidence, Finding, Meta, Record, Source, Value, nest
 
-READER_VERSION = "template-1"
+READER_VERSION = "template-2"
 NOT_A_REPORT = "not a government information disclosure annual report (no sections or tables of the format found)"
+BLANK_RAW = frozenset({"", "/", "—", "–", "-", "－", "无", "空", "不适用", "\\"})
+TABLE_NAMES = {
+    "active_disclosure": "表二（主动公开政府信息情况）",
+    "applications": "表三（收到和处理政府信息公开申请情况）",
+    "reviews": "表四（行政复议、行政诉讼情况）",
+}
+UNSURE_RULES = frozenset({"AMBIGUOUS", "SHAPE", "LLM"})
 
 
 def failed_record(source: Source, reason: str) -> Record:
@@ -27,27 +47,23 @@ def read_record(doc: Document, source: Source) -> Record:
     """Read tables, meta and narrative of a report, run the checks, and set the status."""
     text = doc.text
     sections = find_sections(text)
+    regions = table_regions(text, sections)
     meta = read_meta(doc, sections)
     stated = read_prose(doc, sections)
     said = {key: s.value for key, s in stated.items()}
-
-    t2_span = (sections["二"].body_start, sections["二"].end) if "二" in sections else (0, 0)
-    t3_span = (sections["三"].body_start, sections["三"].end) if "三" in sections else (0, len(text))
-    t4_span = (sections["四"].body_start, sections["四"].end) if "四" in sections else (0, 0)
-    fmt = t2_format(text, *t2_span)
+    fmt = t2_format(text, *regions["二"]) if "二" in regions else None
     hints2 = {
         f"active_disclosure.normative_documents.{cell}": int(said[key])
-        for cell, key in (
-            ("issued", "normative_issued"),
-            ("repealed", "normative_repealed"),
-            ("in_force", "normative_in_force"),
-        )
+        for cell, key in (("issued", "normative_issued"), ("repealed", "normative_repealed"))
         if key in said
     }
+    if "normative_in_force" in said:
+        hints2["active_disclosure.normative_documents.in_force"] = int(said["normative_in_force"])
     hints = {k: int(v) for k, v in said.items()}
-    t2 = read_t2(text, *t2_span, detect_layout(text[slice(*t2_span)]), fmt, hints2)
-    t3 = read_t3(text, *t3_span, detect_layout(text[slice(*t3_span)]), hints)
-    t4 = read_t4(text, *t4_span, detect_layout(text[slice(*t4_span)]), hints)
+    empty = TableRead()
+    t2 = read_t2(text, *regions["二"], fmt, hints2) if "二" in regions else empty
+    t3 = read_t3(text, *regions["三"], hints) if "三" in regions else TableRead()
+    t4 = read_t4(text, *regions["四"], hints) if "四" in regions else TableRead()
     if fmt is None and t3.found:
         fmt = "2021" if not t3.single_other_row else None
     if not (t2.found or t3.found or t4.found) and len(sections) < 3:
@@ -70,21 +86,31 @@ def read_record(doc: Document, source: Source) -> Record:
                 raw=doc.raw_span(s.start, s.end),
                 method="template",
             )
-    findings += check_t3(values, t3.single_other_row)
-    findings += check_t4(values)
-    findings += check_prose(values, said, fee_mentioned=mentions_fee(doc, sections))
-    findings += _shape(t2, t3, t4, fmt)
-    unsure = bool(t2.ambiguous or t3.ambiguous or t4.ambiguous or t2.problems or t3.problems or t4.problems)
-    unsure = unsure or not t3.found or not t4.found
-    record = Record(
+    identities = check_t3(values, t3.single_other_row) + check_t4(values)
+    findings += identities
+    findings += check_prose(values, said, fee_mentioned=mentions_fee(doc, sections), format_version=fmt)
+    findings += _shape(t2, t3, t4, fmt, identities)
+    unsure = any(f.rule in UNSURE_RULES for f in findings) or bool(unread_cells(values, evidence))
+    return Record(
         source=source,
         status="needs_review" if unsure else "ok",
         meta=Meta(issuer=meta.issuer, year=meta.year, format_version=fmt, title=meta.title),
         findings=findings,
-        evidence=evidence,
+        evidence={**evidence, **meta.evidence},
         **nest(values),
     )
-    return record
+
+
+def unread_cells(values: dict[str, Value], evidence: dict[str, Evidence]) -> list[str]:
+    """Table cells without a value and without a printed blank (a cell the reader could not read)."""
+    out = []
+    for path, value in values.items():
+        if value is not None or path.startswith("narrative."):
+            continue
+        ev = evidence.get(path)
+        if ev is None or ev.raw is None or ev.raw.strip() not in BLANK_RAW:
+            out.append(path)
+    return out
 
 
 def _collect(
@@ -107,9 +133,15 @@ def _collect(
         values[path] = None
         by_row.setdefault(path.rsplit(".", 1)[0], []).append(path)
     for paths in by_row.values():
-        options = "；".join(f"{label_of(p)} 可能为 {'/'.join(str(v) for v in table.ambiguous[p])}" for p in paths)
+        options = "；".join(f"{label_of(p)} 可能为 {'/'.join(_show(v) for v in table.ambiguous[p])}" for p in paths)
         findings.append(
-            Finding(rule="AMBIGUOUS", severity="warning", message=f"数字连写，有多种读法：{options}", cells=paths)
+            Finding(
+                rule="AMBIGUOUS",
+                severity="warning",
+                message=f"数字连写，有多种读法：{options}",
+                cells=paths,
+                candidates={p: table.ambiguous[p] for p in paths},
+            )
         )
         start, end = table.quotes[paths[0]]
         for path in paths:
@@ -121,6 +153,10 @@ def _collect(
                 raw=None,
                 method="template",
             )
+
+
+def _show(value: Value) -> str:
+    return "空" if value is None else f"{value:g}" if isinstance(value, float) else str(value)
 
 
 def _problem(cell: Cell) -> str:
@@ -142,29 +178,61 @@ def _evidence(doc: Document, table: TableRead, path: str, cell: Cell) -> Evidenc
     )
 
 
-def _shape(t2: TableRead, t3: TableRead, t4: TableRead, fmt: str | None) -> list[Finding]:
+def row_cells(table: str, key: str) -> list[str]:
+    """The cell paths of one row of a table (``reviews`` stands for all of table 四)."""
+    if table == "applications":
+        return [f"applications.{key}.{c}" for c in COLUMN_KEYS]
+    if table == "reviews":
+        return [f"reviews.{g}.{c}" for g, _ in REVIEW_GROUPS for c, _ in REVIEW_COLUMNS]
+    row = next(r for r in (*T2_ROWS_2021, *T2_ROWS_2019) if r.key == key)
+    return [f"active_disclosure.{key}.{c}" for c, _ in row.cells]
+
+
+def _row_label(table: str, key: str) -> str:
+    if table == "applications":
+        return label_of(f"applications.{key}.total").split(" / ")[0]
+    if table == "reviews":
+        return "表四"
+    return next(r.label for r in (*T2_ROWS_2021, *T2_ROWS_2019) if r.key == key)
+
+
+def _shape(t2: TableRead, t3: TableRead, t4: TableRead, fmt: str | None, identities: list[Finding]) -> list[Finding]:
     findings = []
-    for table, name in (
-        (t2, "表二（主动公开政府信息情况）"),
-        (t3, "表三（收到和处理政府信息公开申请情况）"),
-        (t4, "表四（行政复议、行政诉讼情况）"),
-    ):
-        if not table.found:
-            findings.append(Finding(rule="SHAPE", severity="warning", message=f"未找到{name}"))
-    if t3.found and t3.single_other_row and fmt != "2019":
-        cells = [
-            f"applications.{row}.{col}"
-            for row in OTHER_SUBROWS
-            for col in (
-                "natural_person",
-                "commercial_enterprise",
-                "research_institution",
-                "public_interest_org",
-                "legal_service_org",
-                "other_org",
-                "total",
+    tables = (("active_disclosure", t2, "表二"), ("applications", t3, "表三"), ("reviews", t4, "表四"))
+    for table, read, short in tables:
+        if not read.found:
+            cells = [p for p in all_cell_paths(fmt, t3.single_other_row) if p.startswith(table + ".")]
+            findings.append(
+                Finding(rule="SHAPE", severity="warning", message=f"未找到{TABLE_NAMES[table]}", cells=cells)
             )
-        ]
+            continue
+        for key in read.unread:
+            name = _row_label(table, key)
+            findings.append(
+                Finding(
+                    rule="SHAPE",
+                    severity="warning",
+                    message=f"{short} {name} 未能读取（未找到这一行，或行内数字与表格列数对不上）",
+                    cells=row_cells(table, key),
+                )
+            )
+        broken = {c for f in identities for c in f.cells}
+        for key in read.by_order:
+            cells = row_cells(table, key)
+            if broken & set(cells):
+                findings.append(
+                    Finding(
+                        rule="SHAPE",
+                        severity="warning",
+                        message=(
+                            f"{short} {_row_label(table, key)}：数字与行名不在同一行，按顺序对应；"
+                            "勾稽关系不成立，可能是对应错位，需人工核对"
+                        ),
+                        cells=cells,
+                    )
+                )
+    if t3.found and t3.single_other_row and fmt != "2019":
+        cells = [f"applications.{row}.{col}" for row in OTHER_SUBROWS for col in COLUMN_KEYS]
         findings.append(
             Finding(
                 rule="SHAPE",
@@ -173,6 +241,7 @@ def _shape(t2: TableRead, t3: TableRead, t4: TableRead, fmt: str | None) -> list
                 message="表三（六）其他处理 只有一行，缺少 1.逾期不补正 2.逾期未缴费 3.其他 三个子项",
             )
         )
-    for problem in (*t2.problems, *t3.problems, *t4.problems):
-        findings.append(Finding(rule="SHAPE", severity="warning", message=problem))
     return findings
+
+
+__all__ = ["READER_VERSION", "failed_record", "read_record", "row_cells", "t3_rows", "unread_cells"]

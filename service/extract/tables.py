@@ -1,25 +1,36 @@
-"""Template reader for tables 2, 3 and 4.
+"""Tables 二, 三 and 四: text rows aligned with the official rows, read, and chosen by the identities.
 
-Each row yields one or more candidate readings (a row with a cell too many, digits run together); the
-identities of the form choose among them (T3-ROW per row, then T3-SUM / T3-BAL per column, T4-SUM per
-group), helped by numbers stated in the prose. When more than one reading survives, the cells that differ
-stay null and are reported as ambiguous. The printed numbers are never changed.
+Each aligned row yields its readings (``readings``); the identities of the form choose among them (T3-ROW per
+row, then T3-SUM / T3-BAL per column, T4-SUM per group), helped by numbers stated in the prose. When more than
+one reading survives, the cells that differ stay null and are reported as ambiguous. The printed numbers are
+never changed.
 """
 
 from __future__ import annotations
 
 import itertools
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from service.extract.cells import Cell, parse, split_digits, sums_to_last
-from service.locate.rows import Located, locate_t2, locate_t3
-from service.locate.tokens import Layout, Token, compact_tokens, fit, gap_tokens, region_tokens
-from service.schema.fields import AMOUNT_CELLS, COLUMN_KEYS, REVIEW_COLUMNS, REVIEW_GROUPS, SIGNED_CELLS
+from service.extract.cells import Cell
+from service.extract.readings import Reading, distinct, readings, sums_hold
+from service.locate.align import AlignedRow, OfficialRow, Scorer, assign, match_any_order, match_in_order
+from service.locate.rows import TextRow, table_rows
+from service.locate.tokens import Token
+from service.schema.fields import (
+    AMOUNT_CELLS,
+    COLUMN_KEYS,
+    OTHER_SUBROWS,
+    REVIEW_COLUMNS,
+    REVIEW_GROUPS,
+    SIGNED_CELLS,
+    t2_rows,
+    t3_rows,
+)
 
 MAX_COMBINATIONS = 20000
-Reading = list[Cell]
+MIN_T3_ROWS = 5
+Value = int | float | None
 
 
 @dataclass
@@ -27,66 +38,25 @@ class TableRead:
     """What the reader found in one table."""
 
     cells: dict[str, Cell] = field(default_factory=dict)
-    ambiguous: dict[str, list[int | float | None]] = field(default_factory=dict)
+    ambiguous: dict[str, list[Value]] = field(default_factory=dict)
     quotes: dict[str, tuple[int, int]] = field(default_factory=dict)  # path -> span of the row text
-    problems: list[str] = field(default_factory=list)
+    unread: list[str] = field(default_factory=list)  # row keys the table should have but that could not be read
+    by_order: list[str] = field(default_factory=list)  # row keys whose numbers were given to them by order
     found: bool = False
     single_other_row: bool = False
 
 
-def _readings(tokens: list[Token], width: int, kinds: list[str], groups: list[int] | None = None) -> list[Reading]:
-    fitted = fit(tokens, width)
-    if len(fitted) == width:
-        return [[parse(t, k) for t, k in zip(fitted, kinds, strict=True)]]
-    nums = [t for t in fitted if t.kind == "num"]
-    if len(fitted) == width + 1 and len(nums) == len(fitted):
-        return [[parse(t, k) for t, k in zip(ts, kinds, strict=True)] for ts in (fitted[1:], fitted[:-1])]
-    runs = [i for i, t in enumerate(fitted) if t.kind == "num"]
-    if len(runs) == 1 and fitted[runs[0]].text.isdigit() and len(fitted) < width:
-        at = runs[0]
-        parts = width - (len(fitted) - 1)
-        head = [parse(t, k) for t, k in zip(fitted[:at], kinds, strict=False)]
-        tail = [parse(t, k) for t, k in zip(fitted[at + 1 :], kinds[at + parts :], strict=True)]
-        if len(fitted) == 1:
-            check = sums_to_last if groups else None
-            found = list(split_digits(fitted[0], groups or [width], check))
-            if found or check is None:
-                return found
-        found = [head + middle + tail for middle in split_digits(fitted[at], [parts])]
-        kept = [r for r in found if _groups_hold(r, groups)] if groups else found
-        return kept or found
-    return []
+def _fits(kinds: Callable[[OfficialRow], list[str]]) -> Callable[[OfficialRow, TextRow], bool]:
+    return lambda o, r: bool(readings(r.values, kinds(o)))
 
 
-def _groups_hold(reading: Reading, groups: list[int]) -> bool:
-    """Every group without a null sums to its last cell."""
-    pos = 0
-    for size in groups:
-        values = [c.value for c in reading[pos : pos + size]]
-        pos += size
-        if None not in values and sum(values[:-1]) != values[-1]:  # type: ignore[arg-type]
-            return False
-    return True
-
-
-def _aligned(text: str, start: int, located: list[Located], layout: Layout, widths: list[int]) -> list[list[Token]]:
-    """Value tokens per row: after each label, or before it when the rows print their numbers first."""
-    after = [gap_tokens(text, loc.label_end, loc.gap_end, layout) for loc in located]
-    before = [
-        gap_tokens(text, located[i - 1].label_end if i else start, loc.label_start, layout)
-        for i, loc in enumerate(located)
-    ]
-
-    def complete(rows: list[list[Token]]) -> int:
-        return sum(1 for tokens, width in zip(rows, widths, strict=True) if _readings(tokens, width, ["count"] * width))
-
-    return before if complete(before) > complete(after) else after
-
-
-def _row_span(loc: Located, readings: list[Reading]) -> tuple[int, int]:
-    ends = [c.end for r in readings for c in r]
-    starts = [c.start for r in readings for c in r]
-    return min([loc.label_start, *starts]), max([loc.label_end, *ends])
+def _row_readings(tokens: tuple[Token, ...], kinds: list[str], groups: list[int] | None) -> list[Reading]:
+    """A row's readings; with ``groups``, the readings whose sums hold, when some do and there is a choice."""
+    options = distinct(readings(tokens, kinds))
+    if groups and len(options) > 1:
+        kept = [r for r in options if sums_hold(groups)(r)]
+        return kept or options
+    return options
 
 
 def _choose(
@@ -95,7 +65,6 @@ def _choose(
     score: Callable[[list[Reading | None]], int],
 ) -> None:
     """Pick the readings of multi-reading rows that satisfy the most identities; record what stays ambiguous."""
-    rows = [(key, paths, _distinct(readings)) for key, paths, readings in rows]
     multi = [i for i, (_, _, rs) in enumerate(rows) if len(rs) > 1]
     combos = 1
     for i in multi:
@@ -130,93 +99,112 @@ def _choose(
                 table.ambiguous[path] = values
 
 
-def _distinct(readings: list[Reading]) -> list[Reading]:
-    """Readings with different values (a row of eight zeros reads the same whichever zero is extra)."""
-    seen: dict[tuple[int | float | None, ...], Reading] = {}
-    for reading in readings:
-        seen.setdefault(tuple(c.value for c in reading), reading)
-    return list(seen.values())
+def _values(reading: Reading | None, width: int) -> list[Value]:
+    return [c.value for c in reading] if reading else [None] * width
 
 
-def _values(reading: Reading | None) -> list[int | float | None]:
-    return [c.value for c in reading] if reading else [None] * len(COLUMN_KEYS)
+def _span(aligned: AlignedRow, options: list[Reading]) -> tuple[int, int]:
+    row = aligned.values
+    assert row is not None
+    starts = [row.start] + [c.start for r in options for c in r]
+    ends = [row.end] + [c.end for r in options for c in r]
+    return min(starts), max(ends)
 
 
-def read_t3(text: str, start: int, end: int, layout: Layout, hints: dict[str, int]) -> TableRead:
+def _read_aligned(
+    table: TableRead,
+    aligned: list[AlignedRow],
+    paths_of: Callable[[OfficialRow], list[str]],
+    kinds_of: Callable[[OfficialRow], list[str]],
+    groups: list[int] | None,
+    pins: dict[str, int],
+) -> list[tuple[str, list[str], list[Reading]]]:
+    """Each aligned row's readings (narrowed by numbers the prose pins, when there is a choice)."""
+    rows = []
+    for a in aligned:
+        paths = paths_of(a.row)
+        options = _row_readings(a.values.values, kinds_of(a.row), groups) if a.values else []
+        for col, path in enumerate(paths):
+            if path in pins and len(options) > 1:
+                options = [r for r in options if r[col].value == pins[path]] or options
+        if not options:
+            table.unread.append(a.row.key)
+            continue
+        if a.found == "order":
+            table.by_order.append(a.row.key)
+        table.quotes.update(dict.fromkeys(paths, _span(a, options)))
+        rows.append((a.row.key, paths, options))
+    return rows
+
+
+def read_t3(text: str, start: int, end: int, hints: dict[str, int]) -> TableRead:
     """Table 3: 25 rows (23 with a single （六）其他处理 row) × 7 columns."""
     table = TableRead()
-    located, table.single_other_row = locate_t3(text, start, end)
-    if len(located) < 5:
+    width = len(COLUMN_KEYS)
+    official = [OfficialRow(r.key, r.label, width) for r in t3_rows(False)]
+    scorer = Scorer(official)
+    rows = table_rows(text, start, end, scorer.keep())
+    matched = match_in_order(scorer, rows)
+    if not matched.keys() & set(OTHER_SUBROWS):
+        single = [OfficialRow(r.key, r.label, width) for r in t3_rows(True)]
+        single_scorer = Scorer(single)
+        single_matched = match_in_order(single_scorer, rows)
+        if "other_handling" in single_matched:
+            official, matched, table.single_other_row = single, single_matched, True
+    if len(matched) < MIN_T3_ROWS:
         return table
     table.found = True
-    width = len(COLUMN_KEYS)
     kinds = ["count"] * width
-    gaps = _aligned(text, start, located, layout, [width] * len(located))
-    per_row = [_readings(tokens, width, kinds, [width]) for tokens in gaps]
-    if any(not r for r in per_row):
-        bounds = [loc.label_start for loc in located[1:]] + [end]
-        flat = [
-            t for loc, stop in zip(located, bounds, strict=True) for t in gap_tokens(text, loc.label_end, stop, layout)
-        ]
-        flat = [t for t in flat if t.kind != "blank"] if len(flat) != width * len(located) else flat
-        if len(flat) == width * len(located):
-            per_row = [[[parse(t) for t in flat[i * width : (i + 1) * width]]] for i in range(len(located))]
-        else:
-            table.problems += [f"表三 {loc.key} 行无法读取" for loc, r in zip(located, per_row, strict=True) if not r]
-    rows = []
-    for loc, readings in zip(located, per_row, strict=True):
-        paths = [f"applications.{loc.key}.{c}" for c in COLUMN_KEYS]
-        rows.append((loc.key, paths, readings))
-        span = _row_span(loc, readings)
-        table.quotes.update({p: span for p in paths})
-    keys = [key for key, _, _ in rows]
+    aligned = assign(official, rows, matched, _fits(lambda _: kinds))
+    found = _read_aligned(
+        table, aligned, lambda o: [f"applications.{o.key}.{c}" for c in COLUMN_KEYS], lambda _: kinds, [width], {}
+    )
+    keys = [key for key, _, _ in found]
 
     def score(current: list[Reading | None]) -> int:
-        grid = {k: _values(r) for k, r in zip(keys, current, strict=True)}
+        grid = {k: _values(r, width) for k, r in zip(keys, current, strict=True)}
+        blank = [None] * width
         leaves = [k for k in keys if k not in ("new_received", "carried_over", "results_total", "carried_forward")]
         points = 0
         for col in range(width):
-            total = grid.get("results_total", [None] * width)[col]
+            total = grid.get("results_total", blank)[col]
             parts = [grid[k][col] for k in leaves]
             if total is not None and None not in parts and sum(parts) == total:  # type: ignore[arg-type]
                 points += 1
-            terms = [grid.get(k, [None] * width)[col] for k in ("new_received", "carried_over", "carried_forward")]
+            terms = [grid.get(k, blank)[col] for k in ("new_received", "carried_over", "carried_forward")]
             if total is not None and None not in terms and terms[0] + terms[1] == total + terms[2]:  # type: ignore[operator]
                 points += 1
-        for key, path_col in (("new_received", "applications_received"), ("results_total", "applications_done")):
-            if key in grid and hints.get(path_col) is not None and grid[key][-1] == hints[path_col]:
+        for key, said in (("new_received", "applications_received"), ("results_total", "applications_done")):
+            if key in grid and hints.get(said) is not None and grid[key][-1] == hints[said]:
                 points += 1
         return points
 
-    _choose(table, rows, score)
+    _choose(table, found, score)
     return table
 
 
-def read_t4(text: str, start: int, end: int, layout: Layout, hints: dict[str, int]) -> TableRead:
-    """Table 4: three review groups × 5 cells, in one value row."""
+def read_t4(text: str, start: int, end: int, hints: dict[str, int]) -> TableRead:
+    """Table 4: three review groups × 5 cells, in one value row (or several rows read one after the other)."""
     table = TableRead()
-    tokens = region_tokens(text, start, end, layout)
-    if not any(t.kind == "num" for t in tokens):
-        runs = [m for m in re.finditer(r"[\d/—–\-]+", text[start:end]) if re.search(r"\d", m.group())]
-        if len(runs) == 1:
-            tokens = compact_tokens(runs[0].group(), start + runs[0].start())
+    tokens = [t for row in table_rows(text, start, end, lambda _: False) for t in row.values]
     while tokens and tokens[-1].kind == "blank":
         tokens.pop()
     if len(tokens) > 15 and all(t.kind == "blank" for t in tokens[:-15]):
         tokens = tokens[-15:]
-    readings = _readings(tokens, 15, ["count"] * 15, [5, 5, 5])
-    if not readings:
-        if any(t.kind == "num" for t in tokens):
-            table.found = True
-            table.problems.append("表四 数值无法读取")
+    if not any(t.kind == "num" for t in tokens):
         return table
     table.found = True
     paths = [f"reviews.{g}.{c}" for g, _ in REVIEW_GROUPS for c, _ in REVIEW_COLUMNS]
-    span = (min(c.start for r in readings for c in r), max(c.end for r in readings for c in r))
-    table.quotes.update({p: span for p in paths})
+    options = _row_readings(tuple(tokens), ["count"] * 15, [5, 5, 5])
+    if not options:
+        table.unread.append("reviews")
+        return table
+    table.quotes.update(
+        dict.fromkeys(paths, (min(c.start for r in options for c in r), max(c.end for r in options for c in r)))
+    )
 
     def score(current: list[Reading | None]) -> int:
-        values = _values(current[0]) if current[0] else [None] * 15
+        values = _values(current[0], 15)
         points = 0
         if hints.get("reviews") is not None and values[4] == hints["reviews"]:
             points += 1
@@ -224,27 +212,30 @@ def read_t4(text: str, start: int, end: int, layout: Layout, hints: dict[str, in
             points += int(values[9] + values[14] == hints["litigation"])  # type: ignore[operator]
         return points
 
-    _choose(table, [("reviews", paths, readings)], score)
+    _choose(table, [("reviews", paths, options)], score)
     return table
 
 
-def read_t2(text: str, start: int, end: int, layout: Layout, fmt: str | None, hints: dict[str, int]) -> TableRead:
+def read_t2(text: str, start: int, end: int, fmt: str | None, hints: dict[str, int]) -> TableRead:
     """Table 2: the rows of the format version; a row's readings are narrowed by numbers in the prose."""
     table = TableRead()
-    found = locate_t2(text, start, end, fmt)
-    table.found = bool(found)
-    gaps = _aligned(text, start, [loc for _, loc in found], layout, [len(row.cells) for row, _ in found])
-    for (row, loc), tokens in zip(found, gaps, strict=True):
-        paths = [f"active_disclosure.{row.key}.{cell}" for cell, _ in row.cells]
-        kinds = ["amount" if c in AMOUNT_CELLS else "signed" if c in SIGNED_CELLS else "count" for c, _ in row.cells]
-        readings = _readings(tokens, len(paths), kinds)
-        if not readings:
-            table.problems.append(f"表二 {row.label} 行无法读取")
-            continue
-        for col, path in enumerate(paths):
-            if path in hints and len(readings) > 1:
-                kept = [r for r in readings if r[col].value == hints[path]]
-                readings = kept or readings
-        table.quotes.update({p: _row_span(loc, readings) for p in paths})
-        _choose(table, [(row.key, paths, readings)], lambda _: 0)
+    spec = {r.key: r for r in t2_rows(fmt)}
+    official = [OfficialRow(r.key, r.label, len(r.cells)) for r in spec.values()]
+    scorer = Scorer(official)
+    rows = table_rows(text, start, end, scorer.keep())
+    matched = match_any_order(scorer, rows)
+    table.found = bool(matched)
+    if not matched:
+        return table
+
+    def kinds(o: OfficialRow) -> list[str]:
+        return [
+            "amount" if c in AMOUNT_CELLS else "signed" if c in SIGNED_CELLS else "count" for c, _ in spec[o.key].cells
+        ]
+
+    aligned = assign(official, rows, matched, _fits(kinds))
+    found = _read_aligned(
+        table, aligned, lambda o: [f"active_disclosure.{o.key}.{c}" for c, _ in spec[o.key].cells], kinds, None, hints
+    )
+    _choose(table, found, lambda _: 0)  # no identity joins the rows of table 二: each row stands alone
     return table

@@ -50,7 +50,10 @@ class Meta(BaseModel):
 
 
 class Finding(Strict):
-    """One check result about the report (data, not an exception)."""
+    """One check result about the report (data, not an exception).
+
+    ``cells`` names the cells involved. ``candidates`` (AMBIGUOUS) gives, per cell, the values it could be read as.
+    """
 
     rule: str
     severity: Literal["error", "warning"]
@@ -58,6 +61,7 @@ class Finding(Strict):
     cells: list[str] = Field(default_factory=list)
     expected: float | None = None
     actual: float | None = None
+    candidates: dict[str, list[int | float | None]] | None = None
 
 
 class Evidence(Strict):
@@ -148,6 +152,9 @@ class Record(BaseModel):
             data["source"].pop("format", None)
         if data.get("error") is None:
             data.pop("error", None)
+        for finding in data["findings"]:
+            if finding.get("candidates") is None:
+                finding.pop("candidates", None)
         for ev in data["evidence"].values():
             for key in ("page", "start", "end", "raw", "prompt", "model"):
                 if ev.get(key) is None:

@@ -92,7 +92,8 @@ def test_single_other_row_layout_sums_other_handling() -> None:
 def test_prose_against_tables() -> None:
     values = consistent()
     stated = {"applications_received": 17, "reviews": 3, "litigation": 2}
-    found = check_prose(values, stated, fee_mentioned=True)
+    found = check_prose(values, stated, fee_mentioned=True, format_version="2021")
     assert [(f.rule, f.expected, f.actual) for f in found] == [("TX-NEW", 20, 17), ("TX-LIT", 0, 2)]
     assert all(f.severity == "warning" for f in found)
-    assert [f.rule for f in check_prose(values, {}, fee_mentioned=False)] == ["TX-FEE"]
+    assert [f.rule for f in check_prose(values, {}, fee_mentioned=False, format_version="2021")] == ["TX-FEE"]
+    assert check_prose(values, {}, fee_mentioned=False, format_version="2019") == []  # the fee rules came later

@@ -1,0 +1,155 @@
+"""Readings of a printed row: every way its value tokens can fill the row's cells.
+
+- as many tokens as cells (after dropping blank padding at either end): one reading;
+- one token too many: the first or the last is extra, or a stray space cut one number in two;
+- too few tokens: digits run together (``170000017``, ``230 000023``) are cut into cells, spaces kept as cell
+  boundaries, no number with a leading zero; a sign starts a cell (``97+82179``: 97, +8…); a run of one
+  placeholder (``//``) may be several blank cells;
+- anything else: no reading (the row cannot be read).
+
+Which reading is right is decided elsewhere, by the identities of the form and the numbers of the prose.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Callable, Iterator
+
+from service.extract.cells import Cell, parse
+from service.locate.tokens import Token
+
+MAX_READINGS = 5000
+Reading = list[Cell]
+_RUN = re.compile(r"([+-]?)(\d+)(\.\d+)?(万元|元)?")
+
+
+def fit(tokens: tuple[Token, ...] | list[Token], width: int) -> list[Token]:
+    """Drop blank padding at either end while there are more tokens than cells."""
+    out = list(tokens)
+    while len(out) > width and out[-1].kind == "blank":
+        out.pop()
+    while len(out) > width and out[0].kind == "blank":
+        out.pop(0)
+    return out
+
+
+def cuts(token: Token, parts: int) -> Iterator[list[Token]]:
+    """Every way to cut a token of digits (no leading zeros) or of placeholders written together into ``parts``."""
+    if token.kind == "placeholder" and parts > 1:
+        for cut in itertools.combinations(range(1, len(token.text)), parts - 1):
+            bounds = (0, *cut, len(token.text))
+            yield [
+                Token(token.text[a:b], "placeholder", token.start + a, token.start + b)
+                for a, b in itertools.pairwise(bounds)
+            ]
+        return
+    match = _RUN.fullmatch(token.text)
+    if match is None or token.kind != "num":
+        if parts == 1:
+            yield [token]
+        return
+    sign, digits, fraction, unit = match.groups()
+    if parts == 1:
+        yield [token]
+        return
+    offset = token.start + len(sign)
+    for cut in itertools.combinations(range(1, len(digits)), parts - 1):
+        bounds = (0, *cut, len(digits))
+        pieces = [digits[a:b] for a, b in itertools.pairwise(bounds)]
+        if any(len(p) > 1 and p[0] == "0" for p in pieces):
+            continue
+        out = []
+        for i, (a, b) in enumerate(itertools.pairwise(bounds)):
+            text = pieces[i]
+            start, end = offset + a, offset + b
+            if i == 0 and sign:
+                text, start = sign + text, token.start
+            if i == parts - 1:
+                text += (fraction or "") + (unit or "")
+                end = token.end
+            out.append(Token(text, "num", start, end))
+        yield out
+
+
+def _splittable(token: Token) -> int:
+    """How many cells a token can become at most."""
+    if token.kind == "placeholder" and len(set(token.text)) == 1:
+        return len(token.text)  # "//" may be two blank cells
+    match = _RUN.fullmatch(token.text)
+    return len(match.group(2)) if match and token.kind == "num" else 1
+
+
+def _spread(limits: list[int], extra: int) -> Iterator[list[int]]:
+    """Ways to give ``extra`` more cells to tokens, each at most ``limits[i] - 1`` more."""
+    if not limits:
+        if extra == 0:
+            yield []
+        return
+    for more in range(min(extra, limits[0] - 1) + 1):
+        for rest in _spread(limits[1:], extra - more):
+            yield [more, *rest]
+
+
+def readings(
+    tokens: tuple[Token, ...] | list[Token],
+    kinds: list[str],
+    keep: Callable[[Reading], bool] | None = None,
+) -> list[Reading]:
+    """The readings of a row's tokens for cells of ``kinds`` (count, signed, amount); ``keep`` filters them."""
+    width = len(kinds)
+    fitted = fit(tokens, width)
+    options: list[list[Token]] = []
+    if len(fitted) == width:
+        options = [fitted]
+    elif len(fitted) == width + 1 and all(t.kind == "num" for t in fitted):
+        options = [fitted[1:], fitted[:-1]]
+        for i in range(width):
+            a, b = fitted[i], fitted[i + 1]
+            if a.text.isdigit() and b.text.isdigit() and not (b.text[0] == "0" and len(b.text) > 1):
+                if a.text != "0":
+                    options.append([*fitted[:i], Token(a.text + b.text, "num", a.start, b.end), *fitted[i + 2 :]])
+    elif 0 < len(fitted) < width:
+        limits = [_splittable(t) for t in fitted]
+        for spread in _spread(limits, width - len(fitted)):
+            choices = [list(cuts(t, 1 + more)) for t, more in zip(fitted, spread, strict=True)]
+            for combo in itertools.product(*choices):
+                option = [t for part in combo for t in part]
+                if "signed" in kinds and any(
+                    t.text[:1] in "+-增减" and k != "signed" for t, k in zip(option, kinds, strict=True)
+                ):
+                    continue  # a sign printed in a row with a change column starts the change cell
+                options.append(option)
+                if len(options) >= MAX_READINGS:
+                    break
+            if len(options) >= MAX_READINGS:
+                break
+    out = []
+    for option in options:
+        reading = [parse(t, k) for t, k in zip(option, kinds, strict=True)]
+        if keep is None or keep(reading):
+            out.append(reading)
+    return out
+
+
+def distinct(options: list[Reading]) -> list[Reading]:
+    """Readings with different values (a row of eight zeros reads the same whichever zero is extra)."""
+    seen: dict[tuple[int | float | None, ...], Reading] = {}
+    for reading in options:
+        seen.setdefault(tuple(c.value for c in reading), reading)
+    return list(seen.values())
+
+
+def sums_hold(groups: list[int]) -> Callable[[Reading], bool]:
+    """A filter: every group of cells without a null sums to its last cell (T3-ROW, T4-SUM)."""
+
+    def hold(reading: Reading) -> bool:
+        pos = 0
+        for size in groups:
+            values = [c.value for c in reading[pos : pos + size]]
+            pos += size
+            if None not in values and sum(values[:-1]) != values[-1]:  # type: ignore[arg-type]
+                return False
+        return True
+
+    return hold
