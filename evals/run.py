@@ -21,25 +21,40 @@ ROOT = Path(__file__).resolve().parent
 GOLD = ROOT / "gold"
 SAMPLES = ROOT / "data" / "samples"
 VARIANTS = ROOT / "data" / "variants"
+WORDING = ROOT / "data" / "wording"
 REPORTS = ROOT / "reports"
 BASELINE = ROOT / "baseline.json"
 TOLERANCE = 1e-6
 
 
-def _cases(suite: str) -> list[tuple[str, str, Path, dict[str, Any]]]:
+def gold_cases(folder: Path, group: str) -> list[tuple[str, str, Path, dict[str, Any]]]:
+    """(name, group, file, gold) for every ``<stem>.json`` gold of a folder with its report file beside it."""
+    cases = []
+    for gold_path in sorted(folder.glob("*.json")):
+        if gold_path.name == "manifest.json":
+            continue
+        source = next((p for p in sorted(folder.glob(gold_path.stem + ".*")) if p.suffix != ".json"), None)
+        if source is None:
+            source = next(SAMPLES.glob(gold_path.stem + ".*"), None)
+        if source is not None:
+            cases.append((gold_path.stem, group, source, json.loads(gold_path.read_text(encoding="utf-8"))))
+    return cases
+
+
+def _cases(suite: str, gold_dir: Path | None = None) -> list[tuple[str, str, Path, dict[str, Any]]]:
     """(name, group, file, gold) for every case of a suite."""
+    if gold_dir is not None:
+        return gold_cases(gold_dir, gold_dir.name)
     cases = []
     if suite in ("samples", "all"):
-        for gold_path in sorted(GOLD.glob("*.json")):
-            gold = json.loads(gold_path.read_text(encoding="utf-8"))
-            source = next(SAMPLES.glob(gold_path.stem + ".*"), None)
-            if source is not None:
-                cases.append((gold_path.stem, "samples", source, gold))
-    manifest = VARIANTS / "manifest.json"
-    if suite in ("variants", "all") and manifest.exists():
-        for item in json.loads(manifest.read_text(encoding="utf-8")):
-            group = "injected" if item["layout"].startswith("inject") else f"variant:{item['layout']}"
-            cases.append((item["file"], group, VARIANTS / item["file"], item))
+        cases += gold_cases(GOLD, "samples")
+    for name, folder, prefix in (("variants", VARIANTS, "variant"), ("wording", WORDING, "wording")):
+        manifest = folder / "manifest.json"
+        if suite in (name, "all") and manifest.exists():
+            for item in json.loads(manifest.read_text(encoding="utf-8")):
+                layout = item["layout"]
+                group = "injected" if layout.startswith("inject") else f"{prefix}:{layout}"
+                cases.append((item["file"], group, folder / item["file"], item))
     return cases
 
 
@@ -60,11 +75,26 @@ def _git_commit() -> str:
     return out.stdout.strip() or "unknown"
 
 
+def _pct(value: float | None) -> str:
+    return "—" if value is None else f"{value:.2%}"
+
+
+def _count(value: int | None) -> str:
+    return "—" if value is None else str(value)
+
+
+HEADER = (
+    f"{'suite / group':<24} {'cases':>5} {'cells':>6} {'right':>8} {'wrong#':>6} {'silent':>6} "
+    f"{'reports':>8} {'find-P':>8} {'find-R':>8} {'status':>8}"
+)
+
+
 def _line(name: str, s: Summary) -> str:
     tables = " ".join(f"{t}={v:.2%}" for t, v in s.table_accuracy.items())
     return (
-        f"{name:<24} {s.cases:>5} {s.cell_accuracy:>9.2%} {s.all_correct_rate:>9.2%} "
-        f"{s.findings_precision:>8.2%} {s.findings_recall:>8.2%} {s.status_agreement:>8.2%}  {tables}"
+        f"{name:<24} {s.cases:>5} {s.cells:>6} {_pct(s.cell_accuracy):>8} {_count(s.wrong_values):>6} "
+        f"{_count(s.silent_reads):>6} {_pct(s.all_correct_rate):>8} {_pct(s.findings_precision):>8} "
+        f"{_pct(s.findings_recall):>8} {_pct(s.status_agreement):>8}  {tables}"
     )
 
 
@@ -113,27 +143,38 @@ def _review_summary() -> Summary:
     tp, fp, fn = (sum(c.values()) for c in (score.tp, score.fp, score.fn))
     return Summary(
         cases=score.reports,
-        cell_accuracy=1.0,
+        cell_accuracy=None,
         table_accuracy={},
-        all_correct_rate=1.0,
-        findings_precision=tp / (tp + fp) if tp + fp else 1.0,
-        findings_recall=tp / (tp + fn) if tp + fn else 1.0,
+        all_correct_rate=None,
+        findings_precision=tp / (tp + fp) if tp + fp else None,
+        findings_recall=tp / (tp + fn) if tp + fn else None,
         per_rule={
             r: {"precision": score.precision(r), "recall": score.recall(r), "expected": score.tp[r] + score.fn[r]}
             for r in RULES
         },
-        status_agreement=1.0,
+        status_agreement=None,
+        cells=tp + fn,
     )
 
 
-def run_evals(suite: str = "all", *, compare: bool = True, write_baseline: bool = False, llm: bool = False) -> int:
+def run_evals(
+    suite: str = "all",
+    *,
+    compare: bool = True,
+    write_baseline: bool = False,
+    llm: bool = False,
+    gold_dir: Path | None = None,
+) -> int:
     """Score the suite; print and write reports; exit code 1 on a regression against the baseline.
 
     With ``llm``, reports are read by the LLM reader and questions answered in LLM mode (the configured endpoint).
+    With ``gold_dir``, the cases are the gold files of that folder (reports beside them); nothing is compared.
     """
     settings = Settings()
     client = open_llm(settings) if llm else None
-    cases = _cases(suite)
+    cases = _cases(suite, gold_dir)
+    if gold_dir is not None:
+        compare = write_baseline = False
     scores: list[CaseScore] = []
     for name, group, source, gold in cases:
         read = extract_file(source, settings) if client is None else extract_file_llm(source, settings, client)
@@ -144,14 +185,16 @@ def run_evals(suite: str = "all", *, compare: bool = True, write_baseline: bool 
         groups[s.group].append(s)
         if s.group.startswith("variant:"):
             groups["variants (all layouts)"].append(s)
+        if s.group.startswith("wording:"):
+            groups["wording (all kinds)"].append(s)
     summaries = {"all": summarize(scores), **{g: summarize(v) for g, v in sorted(groups.items())}}
     if not scores:
         del summaries["all"]
-    if suite in ("qa", "all"):
+    if suite in ("qa", "all") and gold_dir is None:
         summaries["qa"] = _qa_summary(settings, client)
-    if suite in ("review", "all"):
+    if suite in ("review", "all") and gold_dir is None:
         summaries["review"] = _review_summary()
-    print(f"{'suite / group':<24} {'cases':>5} {'cells':>9} {'reports':>9} {'find-P':>8} {'find-R':>8} {'status':>8}")
+    print(HEADER)
     for name, summary in summaries.items():
         print(_line(name, summary))
     rules = summaries["all"].per_rule if "all" in summaries else {}
@@ -192,39 +235,56 @@ def _markdown(report: dict[str, Any], summaries: dict[str, Summary]) -> str:
     lines = [
         f"# Evals {report['date']} ({report['git_commit']}, reader {report['reader']})",
         "",
-        "| group | cases | cell accuracy | reports all right | findings P | findings R | status |",
-        "|---|---|---|---|---|---|---|",
+        "| group | cases | cells | cells right | wrong values | silent reads | reports all right | findings P | "
+        "findings R | status |",
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for name, s in summaries.items():
         lines.append(
-            f"| {name} | {s.cases} | {s.cell_accuracy:.2%} | {s.all_correct_rate:.2%} | "
-            f"{s.findings_precision:.2%} | {s.findings_recall:.2%} | {s.status_agreement:.2%} |"
+            f"| {name} | {s.cases} | {s.cells} | {_pct(s.cell_accuracy)} | {_count(s.wrong_values)} | "
+            f"{_count(s.silent_reads)} | {_pct(s.all_correct_rate)} | {_pct(s.findings_precision)} | "
+            f"{_pct(s.findings_recall)} | {_pct(s.status_agreement)} |"
         )
     return "\n".join(lines) + "\n"
 
 
+# higher is better for these; the counts below must not grow (wrong values, silent reads) or shrink (cases, cells)
 _METRICS = ("cell_accuracy", "all_correct_rate", "findings_precision", "findings_recall", "status_agreement")
+_AT_MOST = ("wrong_values", "silent_reads")
+_AT_LEAST = ("cases", "cells")
 
 
 def _write_baseline(summaries: dict[str, Summary]) -> None:
-    data = {g: {m: getattr(s, m) for m in _METRICS} for g, s in summaries.items()}
+    names = (*_METRICS, *_AT_MOST, *_AT_LEAST)
+    data = {g: {m: getattr(s, m) for m in names if getattr(s, m) is not None} for g, s in summaries.items()}
     BASELINE.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     print(f"baseline written: {BASELINE}")
+
+
+def regressions(baseline: dict[str, dict[str, float]], summaries: dict[str, Summary]) -> list[str]:
+    """What got worse than the baseline: a lower figure, more wrong values or silent reads, fewer cases or cells."""
+    worse = []
+    for group, metrics in baseline.items():
+        if group not in summaries:
+            continue
+        for metric, before in metrics.items():
+            now = getattr(summaries[group], metric, None)
+            if now is None:
+                worse.append(f"{group} {metric}: {before} -> not measured")
+            elif metric in _AT_MOST and now > before:
+                worse.append(f"{group} {metric}: {before} -> {now}")
+            elif metric in _AT_LEAST and now < before:
+                worse.append(f"{group} {metric}: {before} -> {now} (cases or cells deleted)")
+            elif metric in _METRICS and now < before - TOLERANCE:
+                worse.append(f"{group} {metric}: {before:.4f} -> {now:.4f}")
+    return worse
 
 
 def _regressed(summaries: dict[str, Summary]) -> bool:
     if not BASELINE.exists():
         print("no baseline to compare with")
         return False
-    baseline = json.loads(BASELINE.read_text(encoding="utf-8"))
-    worse = []
-    for group, metrics in baseline.items():
-        if group not in summaries:
-            continue
-        for metric, before in metrics.items():
-            now = getattr(summaries[group], metric)
-            if now < before - TOLERANCE:
-                worse.append(f"{group} {metric}: {before:.4f} -> {now:.4f}")
+    worse = regressions(json.loads(BASELINE.read_text(encoding="utf-8")), summaries)
     for line in worse:
         print(f"REGRESSION {line}")
     if not worse:

@@ -1,4 +1,10 @@
-"""Scoring an extracted record against its gold: cells, meta, findings per rule, status."""
+"""Scoring an extracted record against its gold: cells, meta, findings per rule, status, silent reads.
+
+A cell is wrong when it differs from the gold: either a value where the gold has another value or null (a wrong
+value: the worst case), or null where the gold has a value (a miss, flagged or not). A record is a silent read when
+it says ``ok`` while any scored cell is wrong. Findings match by rule and, when the gold names cells, by cells: a
+found finding matches an expected one when it names every cell the gold names.
+"""
 
 from __future__ import annotations
 
@@ -30,6 +36,10 @@ class CaseScore:
     by_table: Counter[str] = field(default_factory=Counter)
     right_by_table: Counter[str] = field(default_factory=Counter)
     wrong: list[tuple[str, Any, Any]] = field(default_factory=list)
+    wrong_values: int = 0  # wrong cells holding a value (not null)
+    table_cells: int = 0  # scored cells of tables 二/三/四
+    table_right: int = 0
+    silent: bool = False  # status ok with a wrong cell
     tp: Counter[str] = field(default_factory=Counter)
     fp: Counter[str] = field(default_factory=Counter)
     fn: Counter[str] = field(default_factory=Counter)
@@ -52,7 +62,7 @@ def _same(expected: Any, actual: Any) -> bool:
 
 
 def score_case(name: str, group: str, record: dict[str, Any], gold: dict[str, Any]) -> CaseScore:
-    """Cells absent from gold are not scored; null vs 0 is wrong; findings are matched by rule id and count."""
+    """Cells absent from gold are not scored; null vs 0 is wrong; findings are matched by rule and cells."""
     score = CaseScore(name, group)
     actual = flatten(record)
     meta = record.get("meta") or {}
@@ -65,35 +75,54 @@ def score_case(name: str, group: str, record: dict[str, Any], gold: dict[str, An
         table = table_of(path)
         score.cells += 1
         score.by_table[table] += 1
-        if _same(expected, got):
+        right = _same(expected, got)
+        if table in ("表二", "表三", "表四"):
+            score.table_cells += 1
+            score.table_right += int(right)
+        if right:
             score.right += 1
             score.right_by_table[table] += 1
         else:
             score.wrong.append((path, expected, got))
-    want = Counter(f["rule"] for f in gold.get("expected_findings", []))
-    have = Counter(f["rule"] for f in record.get("findings", []))
-    for rule in set(want) | set(have):
-        hit = min(want[rule], have[rule])
-        score.tp[rule] += hit
-        score.fp[rule] += have[rule] - hit
-        score.fn[rule] += want[rule] - hit
+            score.wrong_values += int(got is not None and got != "<absent>" and table != "meta")
+    _match_findings(score, gold.get("expected_findings", []), record.get("findings", []))
+    score.silent = record.get("status") == "ok" and any(table_of(p) != "meta" for p, _, _ in score.wrong)
     if "expected_status" in gold:
         score.status_ok = record.get("status") == gold["expected_status"]
     return score
 
 
+def _match_findings(score: CaseScore, expected: list[dict[str, Any]], found: list[dict[str, Any]]) -> None:
+    """Pair expected with found findings of the same rule whose cells include the gold's cells."""
+    left = list(found)
+    for want in expected:
+        cells = set(want.get("cells") or [])
+        hit = next((f for f in left if f["rule"] == want["rule"] and cells <= set(f.get("cells") or [])), None)
+        if hit is None:
+            score.fn[want["rule"]] += 1
+        else:
+            score.tp[want["rule"]] += 1
+            left.remove(hit)
+    for extra in left:
+        score.fp[extra["rule"]] += 1
+
+
 @dataclass
 class Summary:
-    """Aggregate figures over a set of case scores."""
+    """Aggregate figures over a set of case scores; a figure a suite does not measure is None (never a constant)."""
 
     cases: int
-    cell_accuracy: float
+    cell_accuracy: float | None
     table_accuracy: dict[str, float]
-    all_correct_rate: float
-    findings_precision: float
-    findings_recall: float
+    all_correct_rate: float | None
+    findings_precision: float | None
+    findings_recall: float | None
     per_rule: dict[str, dict[str, float]]
-    status_agreement: float
+    status_agreement: float | None
+    cells: int = 0
+    wrong_values: int | None = None
+    silent_reads: int | None = None
+    table_cell_accuracy: float | None = None
 
     def as_dict(self) -> dict[str, Any]:
         """Plain data for JSON reports."""
@@ -138,4 +167,8 @@ def summarize(scores: list[CaseScore]) -> Summary:
         findings_recall=_ratio(sum(tp.values()), sum(tp.values()) + sum(fn.values())),
         per_rule=per_rule,
         status_agreement=_ratio(sum(1 for s in scores if s.status_ok), len(scores)),
+        cells=cells,
+        wrong_values=sum(s.wrong_values for s in scores),
+        silent_reads=sum(1 for s in scores if s.silent),
+        table_cell_accuracy=_ratio(sum(s.table_right for s in scores), sum(s.table_cells for s in scores)),
     )

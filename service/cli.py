@@ -51,7 +51,10 @@ def _parser() -> argparse.ArgumentParser:
     evals = sub.add_parser("evals", help="accuracy evaluation")
     evals_sub = evals.add_subparsers(dest="evals_command", required=True)
     run = evals_sub.add_parser("run", help="score the extractor against gold data; exit 1 on a regression")
-    run.add_argument("--suite", choices=["samples", "variants", "qa", "review", "all"], default="all")
+    run.add_argument("--suite", choices=["samples", "variants", "wording", "qa", "review", "all"], default="all")
+    run.add_argument(
+        "--gold", type=Path, default=None, help="score the gold files of this folder (reports beside them) instead"
+    )
     run.add_argument("--no-compare", action="store_true", help="do not compare with evals/baseline.json")
     run.add_argument("--write-baseline", action="store_true", help="accept this run as the new baseline")
     run.add_argument("--llm", action="store_true", help="read and answer with the configured LLM endpoint")
@@ -79,7 +82,13 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "evals":
             from evals.run import run_evals
 
-            return run_evals(args.suite, compare=not args.no_compare, write_baseline=args.write_baseline, llm=args.llm)
+            return run_evals(
+                args.suite,
+                compare=not args.no_compare,
+                write_baseline=args.write_baseline,
+                llm=args.llm,
+                gold_dir=args.gold,
+            )
     except ServiceError as exc:
         print(f"nianbao: {exc}", file=sys.stderr)
         return 1

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from service.extract.cells import Cell
-from service.extract.readings import Reading, distinct, readings, sums_hold
+from service.extract.readings import Reading, distinct, fit, readings, sums_hold
 from service.locate.align import AlignedRow, OfficialRow, Scorer, assign, match_any_order, match_in_order
 from service.locate.rows import TextRow, table_rows
 from service.locate.tokens import Token
@@ -186,11 +186,7 @@ def read_t3(text: str, start: int, end: int, hints: dict[str, int]) -> TableRead
 def read_t4(text: str, start: int, end: int, hints: dict[str, int]) -> TableRead:
     """Table 4: three review groups × 5 cells, in one value row (or several rows read one after the other)."""
     table = TableRead()
-    tokens = [t for row in table_rows(text, start, end, lambda _: False) for t in row.values]
-    while tokens and tokens[-1].kind == "blank":
-        tokens.pop()
-    if len(tokens) > 15 and all(t.kind == "blank" for t in tokens[:-15]):
-        tokens = tokens[-15:]
+    tokens = fit([t for row in table_rows(text, start, end, lambda _: False) for t in row.values], 15)
     if not any(t.kind == "num" for t in tokens):
         return table
     table.found = True

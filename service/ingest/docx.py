@@ -1,4 +1,4 @@
-"""DOCX files (python-docx): paragraphs and tables in document order."""
+"""DOCX files (python-docx): paragraphs and tables in document order, tables as in ``ingest.html``."""
 
 from __future__ import annotations
 
@@ -33,6 +33,7 @@ def read_docx(data: bytes) -> Document:
 
 
 def _grid(table: object) -> list[list[str]]:
+    """Each row's own cells: a cell merged across columns or rows is written once, never as blank cells."""
     rows: list[list[str]] = []
     above: list[object] = []
     for row in table.rows:  # type: ignore[attr-defined]
@@ -41,7 +42,9 @@ def _grid(table: object) -> list[list[str]]:
         for c, cell in enumerate(cells):
             merged_left = c > 0 and cells[c - 1]._tc is cell._tc
             merged_up = c < len(above) and above[c] is cell._tc
-            texts.append("" if merged_left or merged_up else " ".join(cell.text.split()))
+            if not (merged_left or merged_up):
+                texts.append(" ".join(cell.text.split()))
         above = [cell._tc for cell in cells]
-        rows.append(texts)
+        if any(texts):
+            rows.append(texts)
     return rows

@@ -1,113 +1,104 @@
-"""HTML pages: text in reading order; tables as cell grids with rowspan/colspan expanded."""
+"""HTML pages (lxml): text in reading order; data tables as one line per row, cells separated by tabs.
+
+A table that holds another table, or a cell of running text, is page layout, not data: its cells are read as
+blocks of text. A data table is written row by row as the page has it (each ``<tr>`` with its own cells), so a
+cell merged over several rows or columns is written once, where it is: a merged cell never turns into blank
+cells (which would read as blanks the report printed). Empty cells are kept: they are printed blanks.
+"""
 
 from __future__ import annotations
 
 import re
-from html.parser import HTMLParser
 
+import lxml.html
+from lxml import etree
+
+from service.errors import IngestError
 from service.ingest.document import Document
 from service.ingest.text import decode
 
-_BLOCKS = {"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "section", "article", "tr", "title"}
-_SKIP = {"script", "style", "noscript", "template"}
+_BLOCKS = {
+    "p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "section", "article", "title",
+    "header", "footer", "blockquote", "pre", "table", "tr", "dd", "dt", "center", "form",
+}  # fmt: skip
+_SKIP = {"script", "style", "noscript", "template", "head", "select", "button", "iframe", "svg"}
 _CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_-]+)""", re.IGNORECASE)
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
+LAYOUT_CELL_CHARS = 200
 
 
-class _Cell:
-    def __init__(self, rowspan: int, colspan: int) -> None:
-        self.rowspan = rowspan
-        self.colspan = colspan
-        self.parts: list[str] = []
+def _tag(element: etree._Element) -> str:
+    tag = element.tag
+    return tag.rsplit("}", 1)[-1].lower() if isinstance(tag, str) else ""
 
 
-class _Table:
+def _cell_text(cell: etree._Element) -> str:
+    return " ".join("".join(_own_text(cell)).split())
+
+
+def _own_text(element: etree._Element) -> list[str]:
+    """The text of an element and its children (skipped elements left out, their tails kept)."""
+    out: list[str] = []
+    if _tag(element) in _SKIP:
+        return out
+    if element.text:
+        out.append(element.text)
+    for child in element:
+        out += _own_text(child)
+        if child.tail:
+            out.append(child.tail)
+    return out
+
+
+def _rows(table: etree._Element) -> list[etree._Element]:
+    """The rows of a table, not of the tables inside it."""
+    return [tr for tr in table.iter("tr") if _nearest_table(tr) is table]
+
+
+def _nearest_table(node: etree._Element) -> etree._Element | None:
+    parent = node.getparent()
+    while parent is not None and _tag(parent) != "table":
+        parent = parent.getparent()
+    return parent
+
+
+def _is_layout(table: etree._Element) -> bool:
+    """A table used to lay out the page: it holds a table, or a cell of running text."""
+    if any(_tag(node) == "table" for node in table.iterdescendants()):
+        return True
+    return any(
+        len(_cell_text(cell)) > LAYOUT_CELL_CHARS for tr in _rows(table) for cell in tr if _tag(cell) in ("td", "th")
+    )
+
+
+def render_grid(rows: list[list[str]]) -> str:
+    """One line per row, cells separated by tabs."""
+    return "\n".join("\t".join(row) for row in rows)
+
+
+class _Writer:
     def __init__(self) -> None:
-        self.rows: list[list[_Cell]] = []
-
-
-class _Parser(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
         self.out: list[str] = []
-        self.tables: list[_Table] = []
-        self.cell: _Cell | None = None
-        self.skip = 0
 
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in _SKIP:
-            self.skip += 1
-        elif tag == "table":
-            self.tables.append(_Table())
-        elif tag == "tr" and self.tables:
-            self.tables[-1].rows.append([])
-        elif tag in ("td", "th") and self.tables:
-            table = self.tables[-1]
-            if not table.rows:
-                table.rows.append([])
-            spans = dict(attrs)
-            self.cell = _Cell(_span(spans.get("rowspan")), _span(spans.get("colspan")))
-            table.rows[-1].append(self.cell)
-        elif tag in _BLOCKS and self.cell is None and not self.tables:
-            self.out.append("\n")
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in _SKIP:
-            self.skip = max(0, self.skip - 1)
-        elif tag in ("td", "th"):
-            self.cell = None
-        elif tag == "table" and self.tables:
-            table = self.tables.pop()
-            rendered = render_grid(expand(table.rows))
-            if self.tables and self.cell is not None:
-                self.cell.parts.append(rendered.replace("\n", " ").replace("\t", " "))
-            else:
-                self.out.append("\n" + rendered + "\n")
-        elif tag in _BLOCKS and self.cell is None and not self.tables:
-            self.out.append("\n")
-
-    def handle_data(self, data: str) -> None:
-        if self.skip:
+    def walk(self, element: etree._Element) -> None:
+        tag = _tag(element)
+        if tag in _SKIP or not isinstance(element.tag, str):
             return
-        if self.cell is not None:
-            self.cell.parts.append(data)
-        elif not self.tables:
-            self.out.append(data)
-
-
-def _span(value: str | None) -> int:
-    try:
-        return max(1, min(int(value or 1), 500))
-    except ValueError:
-        return 1
-
-
-def expand(rows: list[list[_Cell]]) -> list[list[str]]:
-    """A grid of cell texts; positions covered by a rowspan/colspan are empty strings."""
-    grid: dict[tuple[int, int], str] = {}
-    width = 0
-    for r, row in enumerate(rows):
-        c = 0
-        for cell in row:
-            while (r, c) in grid:
-                c += 1
-            text = " ".join("".join(cell.parts).split())
-            for dr in range(cell.rowspan):
-                for dc in range(cell.colspan):
-                    grid[(r + dr, c + dc)] = text if dr == 0 and dc == 0 else ""
-            c += cell.colspan
-            width = max(width, c)
-    height = len(rows)
-    return [[grid.get((r, c), "") for c in range(width)] for r in range(height)]
-
-
-def render_grid(grid: list[list[str]]) -> str:
-    """One line per row, cells separated by tabs (trailing empty cells dropped)."""
-    lines = []
-    for row in grid:
-        while row and not row[-1]:
-            row = row[:-1]
-        lines.append("\t".join(row))
-    return "\n".join(lines)
+        if tag == "table" and not _is_layout(element):
+            grid = [[_cell_text(c) for c in tr if _tag(c) in ("td", "th")] for tr in _rows(element)]
+            self.out.append("\n" + render_grid([row for row in grid if any(row)]) + "\n")
+            return
+        block = tag in _BLOCKS or tag in ("td", "th")
+        if block:
+            self.out.append("\n")
+        if element.text:
+            self.out.append(element.text)
+        for child in element:
+            self.walk(child)
+            if child.tail:
+                self.out.append(child.tail)
+        if block:
+            self.out.append("\n")
 
 
 def read_html(data: bytes) -> Document:
@@ -116,8 +107,18 @@ def read_html(data: bytes) -> Document:
     declared = match.group(1).decode("ascii").lower() if match else None
     if declared in ("gb2312", "gbk"):
         declared = "gb18030"
-    parser = _Parser()
-    parser.feed(decode(data, declared))
-    parser.close()
-    text = re.sub(r"[ \t\u3000]*\n[ \t\u3000\n]*\n", "\n\n", "".join(parser.out))
+    markup = _XML_DECLARATION.sub("", decode(data, declared))
+    try:
+        root = lxml.html.document_fromstring(markup)
+    except (etree.ParserError, ValueError) as exc:
+        raise IngestError(f"unreadable HTML ({type(exc).__name__})") from exc
+    writer = _Writer()
+    head_title = root.find(".//title")
+    if head_title is not None and head_title.text:
+        writer.out.append(head_title.text + "\n")
+    body = root.find("body")
+    writer.walk(body if body is not None else root)
+    text = "".join(writer.out).replace("\xa0", " ")
+    text = re.sub(r"[ \u3000]*\n[ \u3000\n]*\n", "\n\n", text)
+    text = re.sub(r"\n{3,}", "\n\n", text)
     return Document(raw=text.strip(), format="html")

@@ -11,10 +11,6 @@ T3_START = re.compile(r"勾\s*稽\s*关\s*系|申\s*请\s*人\s*情\s*况|本\s*
 T4_START = re.compile(r"行\s*政\s*复\s*议[^。\n]{0,40}?行\s*政\s*诉\s*讼|结\s*果\s*维\s*持")
 
 
-def _line_start(text: str, pos: int) -> int:
-    return text.rfind("\n", 0, pos) + 1
-
-
 def table_regions(text: str, sections: dict[str, Section]) -> dict[str, tuple[int, int]]:
     """Spans of the three tables (a table whose place cannot be found is left out)."""
     end = len(text)
@@ -25,18 +21,19 @@ def table_regions(text: str, sections: dict[str, Section]) -> dict[str, tuple[in
     else:
         lo = sections["二"].body_start if "二" in sections else 0
         found = T3_START.search(text, lo, after_tables)
-        t3 = _line_start(text, found.start()) if found else -1
+        t3 = found.start() if found else -1
     if "四" in sections:
         t4 = sections["四"].body_start
     else:
         found = T4_START.search(text, max(t3, 0), after_tables)
-        t4 = _line_start(text, found.start()) if found else -1
+        t4 = found.start() if found else -1
     if "二" in sections:
-        spans["二"] = (sections["二"].body_start, sections["二"].end)
+        two = sections["二"]
+        spans["二"] = (two.body_start, min(two.end, t3) if t3 > two.body_start else two.end)
     else:
         found = T2_START.search(text, 0, t3 if t3 >= 0 else after_tables)
         if found:
-            spans["二"] = (_line_start(text, found.start()), t3 if t3 >= 0 else after_tables)
+            spans["二"] = (found.start(), t3 if t3 >= 0 else after_tables)
     if t3 >= 0:
         stop = sections["三"].end if "三" in sections else after_tables
         spans["三"] = (t3, min(stop, t4) if t4 > t3 else stop)
