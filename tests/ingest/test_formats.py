@@ -16,15 +16,29 @@ from service.ingest.pdf import read_pdf
 from tests.conftest import sample
 
 
-def test_html_rowspan_and_colspan_are_expanded() -> None:
+def test_html_merged_cells_are_written_once_and_empty_cells_kept() -> None:
     html = """<html><head><meta charset="gbk"></head><body><p>标题</p>
-    <table><tr><td rowspan="2">三、本年度办理结果</td><td colspan="2">（一）予以公开</td><td>5</td></tr>
+    <table><tr><td rowspan="2">三、本年度办理结果</td><td>（一）予以公开</td><td colspan="2">5</td><td>&nbsp;</td></tr>
     <tr><td>（二）部分公开</td><td></td><td>7</td></tr></table><p>五、问题</p></body></html>"""
     doc = read_html(html.encode("gbk"))
     lines = doc.text.splitlines()
-    assert "三、本年度办理结果\t(一)予以公开\t\t5" in lines
-    assert "\t(二)部分公开\t\t7" in lines
+    assert "三、本年度办理结果\t(一)予以公开\t5\t" in lines  # a value over two columns is one cell; &nbsp; is blank
+    assert "(二)部分公开\t\t7" in lines
     assert lines[-1] == "五、问题"
+
+
+def test_html_layout_tables_are_read_as_text_and_their_data_tables_as_rows() -> None:
+    html = """<html><body><table><tr><td><p>某局2023年政府信息公开工作年度报告</p>
+    <p>一、总体情况</p><table><tr><td>规章</td><td>0</td><td>0</td><td>0</td></tr></table>
+    <p>五、存在的主要问题及改进情况</p></td><td>右栏</td></tr></table></body></html>"""
+    lines = [line for line in read_html(html.encode("utf-8")).text.splitlines() if line]
+    assert lines == [
+        "某局2023年政府信息公开工作年度报告",
+        "一、总体情况",
+        "规章\t0\t0\t0",
+        "五、存在的主要问题及改进情况",
+        "右栏",
+    ]
 
 
 def test_html_scripts_are_ignored() -> None:
@@ -54,7 +68,7 @@ def test_docx_paragraphs_and_tables_in_order() -> None:
     assert doc.text.splitlines() == [
         "某镇2023年政府信息公开工作年度报告",
         "行政复议\t结果维持\t总计",
-        "\t0\t0",
+        "0\t0",
         "五、存在的主要问题及改进情况",
     ]
 
