@@ -1,22 +1,23 @@
-"""Meta (issuer, year, title) and the numbers stated in the prose, read by patterns."""
+"""The numbers stated in the prose, read by patterns: narrative values and what the TX checks compare.
+
+A number belongs to the keyword of its own clause (clauses end at ，。；： and the like): in
+``保留部门规范性文件181件，废止25件`` the 181 is not a number of repealed documents. Numbers are read as people
+write them: ``749``, ``1,020``, ``二十三``, ``两``; counted in 件, 份, 条 or 起.
+"""
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from service.ingest.document import Document
 from service.locate.sections import Section, subsection
-from service.schema.record import Evidence
 
-_TITLE = re.compile(
-    r"([\u4e00-\u9fff()（）]{2,40}?)\s*((?:19|20)\d{2})\s*年\s*(?:度)?\s*"
-    r"(?:政府信息公开|政务公开)\s*(?:工作)?\s*(?:年\s*度\s*报\s*告|年\s*报)"
-)
-_TITLE_NO_YEAR = re.compile(r"([\u4e00-\u9fff]{2,30}?)\s*政府信息公开\s*(?:工作)?\s*(?:年度报告|年报)")
-_PERIOD = re.compile(r"((?:19|20)\d{2})\s*年\s*1\s*月\s*1\s*日")
-_YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
-_N = r"(\d+)\s*"
+NUMBER = r"(\d{1,3}(?:,\d{3})+|\d+|[零〇一二两三四五六七八九十百千万]+)"
+COUNT = NUMBER + r"\s*(?:件|份|起)"
+_CLAUSE = re.compile(r"(?:[^，,。；;：:！？!?]|(?<=\d),(?=\d{3}))+")  # a comma inside 1,020 ends no clause
+_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_UNITS = {"十": 10, "百": 100, "千": 1000}
 
 
 @dataclass
@@ -28,51 +29,28 @@ class Stated:
     end: int
 
 
-@dataclass
-class Prose:
-    """What the prose says: meta, narrative values and the numbers the TX checks compare."""
-
-    issuer: str | None = None
-    year: int | None = None
-    title: str | None = None
-    numbers: dict[str, Stated] = field(default_factory=dict)
-    evidence: dict[str, Evidence] = field(default_factory=dict)
-
-
-def _clean_issuer(name: str) -> str:
-    name = re.sub(r"^(?:标题|附件|关于)[:：]?\s*\d*[、.]?", "", name)
-    return name.strip("()（）")
-
-
-def read_meta(doc: Document, sections: dict[str, Section]) -> Prose:
-    """Issuer, year and title from the title line (or the first title-like phrase anywhere)."""
-    text = doc.text
-    head_end = sections["一"].start if "一" in sections else min(len(text), 600)
-    prose = Prose()
-    match = _TITLE.search(text, 0, max(head_end, 1)) or _TITLE.search(text)
-    if match:
-        issuer = _clean_issuer(re.split(r"[\n:：、]", match.group(1))[-1])
-        prose.issuer = issuer or None
-        prose.year = int(match.group(2))
-        title_text = text[match.start() : match.end()]
-        prose.title = re.sub(r"\s+", "", title_text.split(":")[-1])
-        prose.title = _clean_issuer(prose.title)
-    else:
-        plain = _TITLE_NO_YEAR.search(text, 0, min(max(head_end, 1), 80))
-        if plain:
-            prose.issuer = plain.group(1)
-            prose.title = re.sub(r"\s+", "", plain.group(0))
-    if prose.year is None:
-        period = _PERIOD.search(text)
-        first = _YEAR.search(text, sections["一"].body_start) if "一" in sections else None
-        found = period or first
-        prose.year = int(found.group(1)) if found else None
-    return prose
+def number_value(text: str) -> int | None:
+    """An integer written in digits (with thousands separators) or in Chinese numerals (二百零六, 十二, 两万)."""
+    if text.replace(",", "").isdigit():
+        return int(text.replace(",", ""))
+    total, section, digit = 0, 0, None
+    for ch in text:
+        if ch in _DIGITS:
+            digit = _DIGITS[ch]
+        elif ch in _UNITS:
+            section += (1 if digit is None else digit) * _UNITS[ch]
+            digit = None
+        elif ch == "万":
+            total += (section + (digit or 0)) * 10000
+            section, digit = 0, None
+        else:
+            return None
+    return total + section + (digit or 0)
 
 
 def _squeeze(text: str, start: int, end: int) -> tuple[str, list[int]]:
-    """The text of a span without line breaks (PDF lines break inside words), and each character's offset."""
-    chars = [(ch, i) for i, ch in enumerate(text[start:end], start) if ch != "\n"]
+    """The text of a span without whitespace (PDF lines break inside words), and each character's offset."""
+    chars = [(ch, i) for i, ch in enumerate(text[start:end], start) if not ch.isspace()]
     return "".join(ch for ch, _ in chars), [i for _, i in chars] + [end]
 
 
@@ -80,71 +58,106 @@ def _at(pos: list[int], value: int | float, a: int, b: int) -> Stated:
     return Stated(value, pos[a], pos[b - 1] + 1 if b > a else pos[a])
 
 
-def _first(pattern: str, body: str, pos: list[int]) -> Stated | None:
-    match = re.search(pattern, body)
-    if not match:
-        return None
-    return _at(pos, int(match.group(1)), match.start(1), match.end(1))
+def _in_clause(patterns: tuple[str, ...], context: str, body: str, pos: list[int]) -> Stated | None:
+    """The first clause holding one of the patterns (group 1 is the number), in a sentence that names ``context``."""
+    for sentence in re.finditer(r"[^。；;]+", body):
+        if context not in sentence.group():
+            continue
+        for clause in _CLAUSE.finditer(sentence.group()):
+            for pattern in patterns:
+                match = re.search(pattern, clause.group())
+                value = number_value(match.group(1)) if match else None
+                if match is None or value is None:
+                    continue
+                a = sentence.start() + clause.start() + match.start(1)
+                return _at(pos, value, a, a + len(match.group(1)))
+    return None
 
 
 def _proactive(body: str, pos: list[int]) -> Stated | None:
-    """Total of proactively disclosed items: a stated total, or the sum of an enumeration of parts."""
-    for match in re.finditer(r"(\d+)\s*(?:条|篇)", body):
-        before = body[max(0, match.start() - 14) : match.start()]
-        if "信息" not in before and "、" not in body[match.end() : match.end() + 1]:
+    """Total of proactively disclosed items: a stated total, or the sum of a list of parts after 公开/发布."""
+    for match in re.finditer(r"(\d+)\s*(条|篇|件)", body):
+        before = body[max(0, match.start() - 14) : match.start()].rsplit("。", 1)[-1]
+        unit = match.group(2)
+        if unit == "件" and not re.search(r"(?:政府信息|主动公开)\S{0,4}$", before):
             continue
-        if "。" in before:
-            before = before.rsplit("。", 1)[-1]
+        if re.search(r"信息\S{0,3}$", before):
+            return _at(pos, int(match.group(1)), match.start(1), match.end(1))  # a stated total
+        if not re.search(r"(?:公开|发布)", before):
+            continue
         items = [match]
         end = match.end()
         while True:
-            nxt = re.match(r"\s*、[^、,。;\d]{1,12}?(\d+)\s*(?:条|篇)", body[end:])
+            nxt = re.match(r"[、，,][^、，,。;；\d]{1,12}?(\d+)\s*" + unit, body[end:])
             if not nxt:
                 break
             items.append(nxt)
             end += nxt.end()
         if len(items) > 1:
-            total = sum(int(m.group(1)) for m in items)
-            return _at(pos, total, match.start(), end)
-        if "信息" in before:
-            return _at(pos, int(match.group(1)), match.start(1), match.end(1))
+            return _at(pos, sum(int(m.group(1)) for m in items), match.start(), end)
     return None
 
 
 def _received(body: str, pos: list[int]) -> Stated | None:
+    for sentence in re.finditer(r"[^。]+", body):
+        text = sentence.group()
+        counts = [
+            m
+            for clause in _CLAUSE.finditer(text)
+            for m in [
+                re.search(
+                    r"(?:收到|受理|接收|接到|新收)[^\d]{0,24}?(?:申请|依申请公开)[^\d]{0,8}?" + COUNT, clause.group()
+                )
+                or re.search(r"(?:收到|受理|接收|接到|新收)\D{0,6}?" + COUNT + r"\S{0,12}?申请", clause.group())
+                or re.search(r"依申请公开[^\d]{0,10}?(?:共|共计)?" + COUNT, clause.group())
+            ]
+            if m
+        ]
+        if not counts:
+            continue
+        first = counts[0]
+        start = sentence.start() + text.find(first.group(0))
+        offset = start + first.start(1) - first.start(0)
+        value = number_value(first.group(1))
+        if value is None:
+            continue
+        if "线上" in text and "线下" in text and len(counts) > 1:
+            value = sum(number_value(m.group(1)) or 0 for m in counts)
+        return _at(pos, value, offset, offset + len(first.group(1)))
     zero = re.search(r"(?:没有|未)(?:接到|收到|受理)[^。]{0,30}?申请", body)
-    matches = list(
-        re.finditer(r"(?:收到|受理|接收|接到|新收)[^。;\d]{0,30}?(?:申请|依申请公开)[^。;\d]{0,8}?" + _N + "件", body)
-    )
-    if not matches:
-        matches = list(re.finditer(r"依申请公开[^。;\d]{0,10}?(?:共|共计)?\s*" + _N + "件", body))
-    if matches:
-        first = matches[0]
-        sentence_end = body.find("。", first.end())
-        sentence = body[body.rfind("。", 0, first.start()) + 1 : sentence_end if sentence_end >= 0 else len(body)]
-        if "线上" in sentence and "线下" in sentence and len(matches) > 1:
-            same = [m for m in matches if sentence_end < 0 or m.end() <= sentence_end]
-            total = sum(int(m.group(1)) for m in same)
-            return _at(pos, total, same[0].start(1), same[-1].end(1))
-        return _at(pos, int(first.group(1)), first.start(1), first.end(1))
-    if zero:
-        return _at(pos, 0, zero.start(), zero.end())
-    return None
+    return _at(pos, 0, zero.start(), zero.end()) if zero else None
 
 
 def _fee(body: str, pos: list[int]) -> Stated | None:
-    amount = re.search(r"(?:实际)?收取[^。;\d]{0,12}?(?:信息)?处理费[^。;\d]{0,8}?(\d+(?:\.\d+)?)\s*元", body)
+    amount = re.search(r"(?:实际)?收取[^。;\d]{0,12}?(?:信息)?(?:公开)?处理费[^。;\d]{0,8}?(\d+(?:\.\d+)?)\s*元", body)
     if amount:
         value = float(amount.group(1))
         return _at(pos, int(value) if value.is_integer() else value, amount.start(1), amount.end(1))
     none = re.search(
-        r"(?:未|没有|无|不存在|未发生|没有发生过?)[^。;]{0,10}?(?:收取|产生|收费)[^。;]{0,12}?处理费"
-        r"|(?:信息)?处理费[^。;]{0,6}?(?:为\s*0|0\s*元)",
+        r"(?:未|没有|无|不存在|未发生|没有发生过?)[^。;]{0,12}?(?:收取|产生|收费)[^。;]{0,12}?(?:处理费|收费事项|收费情况)"
+        r"|(?:信息)?(?:公开)?处理费[^。;]{0,6}?(?:为\s*0|0\s*元)|(?:未|没有|无)(?:发生)?[^。;]{0,12}?收费(?:事项|情况)",
         body,
     )
-    if none:
-        return _at(pos, 0, none.start(), none.end())
-    return None
+    return _at(pos, 0, none.start(), none.end()) if none else None
+
+
+# key: (patterns whose group 1 is the number, each looked for inside one clause; a word the sentence must name)
+CLAUSE_PATTERNS: dict[str, tuple[tuple[str, ...], str]] = {
+    "applications_done": ((r"办结[^\d率]{0,12}?" + COUNT,), ""),
+    "applications_carried_in": ((r"上年度?结转[^\d]{0,12}?" + COUNT,), ""),
+    "applications_carried_out": (
+        (r"结转(?:至|到)?下一?年度?[^\d]{0,10}?" + COUNT, COUNT + r"[^\d]{0,6}?结转(?:至|到)?下一?年"),
+        "",
+    ),
+    "reviews": ((r"行政复议[^\d]{0,10}?" + COUNT, COUNT + r"[^\d]{0,16}?行政复议"), ""),
+    "litigation": ((r"(?:行政)?诉讼[^\d]{0,10}?" + COUNT, COUNT + r"[^\d]{0,16}?行政诉讼"), ""),
+    "normative_issued": ((r"(?:制发|制定|印发|出台)[^\d]{0,10}?规范性文件[^\d]{0,6}?" + COUNT,), ""),
+    "normative_repealed": (
+        (r"废止[^\d]{0,8}?" + COUNT, COUNT + r"[^\d]{0,4}?(?:予以)?(?:废止|宣布失效)"),
+        "规范性文件",
+    ),
+    "normative_in_force": ((r"现行有效[^\d]{0,10}?规范性文件[^\d]{0,6}?" + COUNT,), ""),
+}
 
 
 def read_prose(doc: Document, sections: dict[str, Section]) -> dict[str, Stated]:
@@ -160,23 +173,13 @@ def read_prose(doc: Document, sections: dict[str, Section]) -> dict[str, Stated]
         received = _received(*_squeeze(text, *subsection(text, one, "依申请"))) or _received(*whole)
         if received:
             out["applications_received"] = received
-        patterns = {
-            "applications_done": r"办结[^。;\d率]{0,12}?" + _N + "件",
-            "applications_carried_in": r"上年结转[^。;\d]{0,12}?" + _N + "件",
-            "applications_carried_out": r"结转(?:至|到)?下(?:一)?年度?[^。;\d]{0,10}?" + _N + "件",
-            "reviews": r"行政复议[^。;,\d]{0,10}?" + _N + "件",
-            "litigation": r"行政诉讼[^。;,\d]{0,10}?" + _N + "件",
-            "normative_issued": r"(?:制发|制定|印发)[^。;\d]{0,10}?规范性文件[^。;\d]{0,6}?" + _N + "件",
-            "normative_repealed": _N + r"件[^。;\d]{0,6}?(?:废止|宣布失效)",
-            "normative_in_force": r"现行有效[^。;\d]{0,10}?规范性文件[^。;\d]{0,6}?" + _N + "件",
-        }
-        for key, pattern in patterns.items():
-            stated = _first(pattern, *whole)
+        for key, (patterns, context) in CLAUSE_PATTERNS.items():
+            stated = _in_clause(patterns, context, *whole)
             if stated:
                 out[key] = stated
         body, pos = whole
         for key, word in (("reviews", "行政复议"), ("litigation", "诉讼")):
-            zero = re.search(rf"(?:无|没有|未发生)[^。;\d]{{0,6}}?{word}", body)
+            zero = re.search(rf"(?:无|没有|未发生|未)[^。;，,\d]{{0,6}}?{word}", body)
             if key not in out and zero:
                 out[key] = _at(pos, 0, zero.start(), zero.end())
         none = re.search(r"(?:未|没有)(?:制定|制发|出台)[^。;\d]{0,4}?(?:行政)?规范性文件", body)

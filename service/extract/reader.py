@@ -9,7 +9,8 @@ from __future__ import annotations
 from service.checks.identities import check_t3, check_t4
 from service.checks.prose import check_prose
 from service.extract.cells import Cell
-from service.extract.narrative import mentions_fee, read_meta, read_prose
+from service.extract.meta import read_meta
+from service.extract.narrative import mentions_fee, read_prose
 from service.extract.tables import TableRead, read_t2, read_t3, read_t4
 from service.ingest.document import Document
 from service.locate.regions import t2_format, table_regions
@@ -23,7 +24,6 @@ from service.schema.fields import (
     T2_ROWS_2021,
     all_cell_paths,
     label_of,
-    t3_rows,
 )
 from service.schema.record import Evidence, Finding, Meta, Record, Source, Value, nest
 
@@ -242,6 +242,3 @@ def _shape(t2: TableRead, t3: TableRead, t4: TableRead, fmt: str | None, identit
             )
         )
     return findings
-
-
-__all__ = ["READER_VERSION", "failed_record", "read_record", "row_cells", "t3_rows", "unread_cells"]

@@ -81,11 +81,12 @@ _SUB = re.compile(r"(?<![\d])\(\s*(?:[一二三四五六七八九十]|\d{1,2})\s
 
 
 def subsection(text: str, section: Section, keyword: str) -> tuple[int, int]:
-    """Span of the numbered subsection （一）… of ``section`` whose heading holds ``keyword``; else the section."""
+    """Span of the numbered subsection （一）… of ``section`` whose heading starts with ``keyword`` (a few characters
+    may come first: （一）关于主动公开); else the whole section."""
     body = text[section.body_start : section.end]
     marks = list(_SUB.finditer(body))
     for i, mark in enumerate(marks):
-        if keyword in body[mark.end() : mark.end() + 12]:
+        if keyword in body[mark.end() : mark.end() + 6 + len(keyword)]:
             end = marks[i + 1].start() if i + 1 < len(marks) else len(body)
             return section.body_start + mark.start(), section.body_start + end
     return section.body_start, section.end
