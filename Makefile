@@ -51,8 +51,9 @@ evals-smoke: $(STAMP) ## the fast eval subset (samples only)
 bench: $(STAMP) ## speed benchmarks (prints figures)
 	$(BIN)/python -m evals.bench
 
-variants: $(STAMP) fonts ## regenerate the eval variants
+variants: $(STAMP) fonts ## regenerate the eval variants and the wording suite built on them
 	$(BIN)/python -m evals.variants
+	$(BIN)/python -m evals.wording
 
 clean: ## remove the venv and outputs
 	rm -rf $(VENV) out

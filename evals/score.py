@@ -92,9 +92,18 @@ def score_case(name: str, group: str, record: dict[str, Any], gold: dict[str, An
     return score
 
 
+def _merged(findings: list[dict[str, Any]], rule: str) -> list[dict[str, Any]]:
+    """Findings with those of ``rule`` merged into one (AMBIGUOUS: one per row or one per report is the same news)."""
+    same = [f for f in findings if f["rule"] == rule]
+    if len(same) < 2:
+        return list(findings)
+    cells = [c for f in same for c in f.get("cells") or []]
+    return [f for f in findings if f["rule"] != rule] + [{"rule": rule, "cells": cells}]
+
+
 def _match_findings(score: CaseScore, expected: list[dict[str, Any]], found: list[dict[str, Any]]) -> None:
     """Pair expected with found findings of the same rule whose cells include the gold's cells."""
-    left = list(found)
+    expected, left = _merged(expected, "AMBIGUOUS"), _merged(found, "AMBIGUOUS")
     for want in expected:
         cells = set(want.get("cells") or [])
         hit = next((f for f in left if f["rule"] == want["rule"] and cells <= set(f.get("cells") or [])), None)

@@ -47,7 +47,8 @@ SUFFIXES = (
     "人民政府办公厅|人民政府办公室|人民政府|政府办公室|政府办公厅|办公厅|办公室|管理委员会|委员会|管委会|"
     "街道办事处|办事处|局|厅|委|办|署|院|中心|镇|乡|街道|区|县|市|州|旗"
 )
-_SUBJECT = re.compile(rf"\s*(?:{YEAR}\s*年度?(?:以来)?\s*[，,]?\s*)?(?P<name>[\u4e00-\u9fff]{{2,24}}?(?:{SUFFIXES}))")
+_SUBJECT = re.compile(rf"\s*(?:{YEAR}\s*年度?(?:以来)?\s*[，,]?\s*)?(?P<run>[\u4e00-\u9fff]{{2,40}})")
+_SUFFIX_WORDS = tuple(SUFFIXES.split("|"))
 _NAMED = re.compile(
     rf"(?<![\u4e00-\u9fff])(?P<name>[\u4e00-\u9fff]{{0,16}}?(?:省|市|县|区|州|镇|乡)[\u4e00-\u9fff]{{0,12}}?(?:{SUFFIXES}))"
 )
@@ -148,10 +149,9 @@ def _quoted_title(doc: Document) -> tuple[re.Match[str], list[int]] | None:
 def _named_in_text(text: str, sections: dict[str, Section]) -> tuple[str, int] | None:
     """The body section 一 opens with, else the one the text names most (with 我局-style mentions of its kind)."""
     if "一" in sections:
-        one = sections["一"]
-        opening = _SUBJECT.match(text, one.body_start, min(one.end, one.body_start + 80))
-        if opening and _PREDICATE.match(text[opening.end("name") :]) and is_name(opening.group("name")):
-            return opening.group("name"), opening.start("name")
+        opening = _opening_name(text, sections["一"])
+        if opening is not None:
+            return opening
     span = (sections["一"].body_start, sections["一"].end) if "一" in sections else (0, min(len(text), 3000))
     body = text[: span[1]]
     counts: Counter[str] = Counter()
@@ -172,9 +172,22 @@ def _named_in_text(text: str, sections: dict[str, Section]) -> tuple[str, int] |
 
 def is_name(name: str) -> bool:
     """A body's name: not a pronoun (我局, 本机关), no predicate inside (审计局紧紧围绕县委 is a clause)."""
-    if len(name) < 2 or name.startswith(("我", "本")) or "我" in name:
-        return False
-    return not any(_PREDICATE.match(name, i) for i in range(1, len(name)))
+    if len(name) < 2 or name.startswith(("我", "本", "中华人民共和国")) or "我" in name:
+        return False  # 中华人民共和国: 《中华人民共和国政府信息公开条例》 and its 年度报告格式 are quoted, not titles
+    return not any(_PREDICATE.match(name, i) for i in range(len(name)))
+
+
+def _opening_name(text: str, one: Section) -> tuple[str, int] | None:
+    """The body section 一 opens with: the first name (ending like a body's name) followed by a predicate."""
+    match = _SUBJECT.match(text, one.body_start, min(one.end, one.body_start + 80))
+    if match is None:
+        return None
+    run, start = match.group("run"), match.start("run")
+    for end in range(2, len(run) + 1):
+        name = run[:end]
+        if name.endswith(_SUFFIX_WORDS) and _PREDICATE.match(run[end:]):
+            return (name, start) if is_name(name) else None
+    return None
 
 
 def _kind(name: str) -> str:

@@ -76,25 +76,25 @@ def _in_clause(patterns: tuple[str, ...], context: str, body: str, pos: list[int
 
 def _proactive(body: str, pos: list[int]) -> Stated | None:
     """Total of proactively disclosed items: a stated total, or the sum of a list of parts after 公开/发布."""
-    for match in re.finditer(r"(\d+)\s*(条|篇|件)", body):
+    for match in re.finditer(r"(\d{1,3}(?:,\d{3})+|\d+)\s*(条|篇|件)", body):
         before = body[max(0, match.start() - 14) : match.start()].rsplit("。", 1)[-1]
         unit = match.group(2)
         if unit == "件" and not re.search(r"(?:政府信息|主动公开)\S{0,4}$", before):
             continue
         if re.search(r"信息\S{0,3}$", before):
-            return _at(pos, int(match.group(1)), match.start(1), match.end(1))  # a stated total
+            return _at(pos, int(match.group(1).replace(",", "")), match.start(1), match.end(1))  # a stated total
         if not re.search(r"(?:公开|发布)", before):
             continue
         items = [match]
         end = match.end()
         while True:
-            nxt = re.match(r"[、，,][^、，,。;；\d]{1,12}?(\d+)\s*" + unit, body[end:])
+            nxt = re.match(r"[、，,][^、，,。;；\d]{1,12}?(\d{1,3}(?:,\d{3})+|\d+)\s*" + unit, body[end:])
             if not nxt:
                 break
             items.append(nxt)
             end += nxt.end()
         if len(items) > 1:
-            return _at(pos, sum(int(m.group(1)) for m in items), match.start(), end)
+            return _at(pos, sum(int(m.group(1).replace(",", "")) for m in items), match.start(), end)
     return None
 
 

@@ -2,9 +2,9 @@
 
 - as many tokens as cells (after dropping blank padding at either end): one reading;
 - one token too many: the first or the last is extra, or a stray space cut one number in two;
-- too few tokens: digits run together (``170000017``, ``230 000023``) are cut into cells, spaces kept as cell
-  boundaries, no number with a leading zero; a sign starts a cell (``97+82179``: 97, +8…); a run of one
-  placeholder (``//``) may be several blank cells;
+- too few tokens: digits run together (``170000017``, ``230 000023``) are cut into cells, spaces read as cell
+  boundaries or, one at a time, as stray; no number with a leading zero; a sign starts a cell (``97+82179``:
+  97, +8…); a run of one placeholder (``//``) may be several blank cells;
 - anything else: no reading (the row cannot be read).
 
 Which reading is right is decided elsewhere, by the identities of the form and the numbers of the prose.
@@ -103,27 +103,10 @@ def readings(
     if len(fitted) == width:
         options = [fitted]
     elif len(fitted) == width + 1 and all(t.kind == "num" for t in fitted):
-        options = [fitted[1:], fitted[:-1]]
-        for i in range(width):
-            a, b = fitted[i], fitted[i + 1]
-            if a.text.isdigit() and b.text.isdigit() and not (b.text[0] == "0" and len(b.text) > 1):
-                if a.text != "0":
-                    options.append([*fitted[:i], Token(a.text + b.text, "num", a.start, b.end), *fitted[i + 2 :]])
+        options = [fitted[1:], fitted[:-1], *_merges(fitted)]
     elif 0 < len(fitted) < width:
-        limits = [_splittable(t) for t in fitted]
-        for spread in _spread(limits, width - len(fitted)):
-            choices = [list(cuts(t, 1 + more)) for t, more in zip(fitted, spread, strict=True)]
-            for combo in itertools.product(*choices):
-                option = [t for part in combo for t in part]
-                if "signed" in kinds and any(
-                    t.text[:1] in "+-增减" and k != "signed" for t, k in zip(option, kinds, strict=True)
-                ):
-                    continue  # a sign printed in a row with a change column starts the change cell
-                options.append(option)
-                if len(options) >= MAX_READINGS:
-                    break
-            if len(options) >= MAX_READINGS:
-                break
+        for variant in (fitted, *_merges(fitted)):
+            options += _spread_options(variant, kinds)
     out = []
     for option in options:
         reading = [parse(t, k) for t, k in zip(option, kinds, strict=True)]
@@ -153,3 +136,31 @@ def sums_hold(groups: list[int]) -> Callable[[Reading], bool]:
         return True
 
     return hold
+
+
+def _merges(tokens: list[Token]) -> list[list[Token]]:
+    """The tokens with one space between two runs of digits read as stray (the two runs joined)."""
+    out = []
+    for i in range(len(tokens) - 1):
+        a, b = tokens[i], tokens[i + 1]
+        if a.text.isdigit() and b.text.isdigit() and a.text != "0":
+            out.append([*tokens[:i], Token(a.text + b.text, "num", a.start, b.end), *tokens[i + 2 :]])
+    return out
+
+
+def _spread_options(tokens: list[Token], kinds: list[str]) -> list[list[Token]]:
+    """Every way to cut the run-together tokens so that they fill the cells of ``kinds``."""
+    options: list[list[Token]] = []
+    limits = [_splittable(t) for t in tokens]
+    for spread in _spread(limits, len(kinds) - len(tokens)):
+        choices = [list(cuts(t, 1 + more)) for t, more in zip(tokens, spread, strict=True)]
+        for combo in itertools.product(*choices):
+            option = [t for part in combo for t in part]
+            if "signed" in kinds and any(
+                t.text[:1] in "+-增减" and k != "signed" for t, k in zip(option, kinds, strict=True)
+            ):
+                continue  # a sign printed in a row with a change column starts the change cell
+            options.append(option)
+            if len(options) >= MAX_READINGS:
+                return options
+    return options

@@ -50,13 +50,27 @@ def _fits(kinds: Callable[[OfficialRow], list[str]]) -> Callable[[OfficialRow, T
     return lambda o, r: bool(readings(r.values, kinds(o)))
 
 
-def _row_readings(tokens: tuple[Token, ...], kinds: list[str], groups: list[int] | None) -> list[Reading]:
-    """A row's readings; with ``groups``, the readings whose sums hold, when some do and there is a choice."""
+def _row_readings(tokens: tuple[Token, ...], kinds: list[str], groups: list[int] | None) -> tuple[list[Reading], bool]:
+    """A row's readings; with ``groups``, the readings whose sums hold when there is a choice.
+
+    The flag is False when there was a choice and no reading's sums hold: nothing confirms any of them, so the
+    other rows' identities must not pick one (its cells that differ stay ambiguous).
+    """
     options = distinct(readings(tokens, kinds))
     if groups and len(options) > 1:
         kept = [r for r in options if sums_hold(groups)(r)]
-        return kept or options
-    return options
+        return (kept, True) if kept else (options, False)
+    return options, True
+
+
+def _unconfirmed(table: TableRead, paths: list[str], options: list[Reading]) -> None:
+    """A row none of whose several readings adds up: cells that agree are read, the others stay ambiguous."""
+    for col, path in enumerate(paths):
+        values = sorted({r[col].value for r in options}, key=lambda v: (v is None, v))
+        if len(values) == 1:
+            table.cells[path] = options[0][col]
+        else:
+            table.ambiguous[path] = values
 
 
 def _choose(
@@ -123,7 +137,7 @@ def _read_aligned(
     rows = []
     for a in aligned:
         paths = paths_of(a.row)
-        options = _row_readings(a.values.values, kinds_of(a.row), groups) if a.values else []
+        options, confirmed = _row_readings(a.values.values, kinds_of(a.row), groups) if a.values else ([], True)
         for col, path in enumerate(paths):
             if path in pins and len(options) > 1:
                 options = [r for r in options if r[col].value == pins[path]] or options
@@ -133,7 +147,10 @@ def _read_aligned(
         if a.found == "order":
             table.by_order.append(a.row.key)
         table.quotes.update(dict.fromkeys(paths, _span(a, options)))
-        rows.append((a.row.key, paths, options))
+        if confirmed:
+            rows.append((a.row.key, paths, options))
+        else:
+            _unconfirmed(table, paths, options)
     return rows
 
 
@@ -191,7 +208,7 @@ def read_t4(text: str, start: int, end: int, hints: dict[str, int]) -> TableRead
         return table
     table.found = True
     paths = [f"reviews.{g}.{c}" for g, _ in REVIEW_GROUPS for c, _ in REVIEW_COLUMNS]
-    options = _row_readings(tuple(tokens), ["count"] * 15, [5, 5, 5])
+    options, confirmed = _row_readings(tuple(tokens), ["count"] * 15, [5, 5, 5])
     if not options:
         table.unread.append("reviews")
         return table
@@ -208,7 +225,10 @@ def read_t4(text: str, start: int, end: int, hints: dict[str, int]) -> TableRead
             points += int(values[9] + values[14] == hints["litigation"])  # type: ignore[operator]
         return points
 
-    _choose(table, [("reviews", paths, options)], score)
+    if confirmed:
+        _choose(table, [("reviews", paths, options)], score)
+    else:
+        _unconfirmed(table, paths, options)
     return table
 
 
