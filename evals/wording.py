@@ -53,9 +53,13 @@ def _table_lines(text: str, edit: Callable[[str], str]) -> str:
 
 def labels(text: str, _: random.Random) -> str:
     """Row labels as real reports word them (结转下一年度, 本年度新收, （七）合计, a dropped note, 规范性文件 …)."""
-    for official, variant in LABELS:
-        text = _table_lines(text, lambda line, a=official, b=variant: line.replace(a, b))
-    return text
+
+    def edit(line: str) -> str:
+        for official, variant in LABELS:
+            line = line.replace(official, variant)
+        return line
+
+    return _table_lines(text, edit)
 
 
 def punctuation(text: str, _: random.Random) -> str:
