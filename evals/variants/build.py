@@ -132,15 +132,18 @@ def make_v2019(gold: Gold, prose: Prose) -> Variant:
     vals: Cells = {}
     gold_amb = set(gold.get("ambiguous", {}).keys())
     amb2019: list[str] = []
-    # 第二十条第（一）项: the 2019 columns mirror the gold (made = published = issued, total = in_force)
+    # 第二十条第（一）项: a 2019 gold keeps its own cells; a 2021 gold is mirrored (made = published = issued,
+    # total = in_force)
     for kind in ("rules", "normative_documents"):
         mapping = {"made": "issued", "published": "issued", "total_published": "in_force"}
         for new, old in mapping.items():
-            src = AD + f"{kind}.{old}"
-            if src in cells:
-                vals[AD + f"{kind}.{new}"] = cells[src]
-            elif src in gold_amb:
-                amb2019.append(AD + f"{kind}.{new}")
+            dst, src = AD + f"{kind}.{new}", AD + f"{kind}.{old}"
+            if dst in cells:
+                vals[dst] = cells[dst]
+            elif src in cells:
+                vals[dst] = cells[src]
+            elif dst in gold_amb or src in gold_amb:
+                amb2019.append(dst)
     for kind in ("licensing", "other_services", "punishment", "enforcement"):
         prev = rng.randint(0, 60)
         change = rng.randint(-min(5, prev), 6)  # this year's items stay >= 0

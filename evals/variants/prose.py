@@ -11,7 +11,7 @@ _HEADING_RES = {
     3: r"三\s*[、．.，]\s*(?:行政机关)?收到和处理政府信息公开申请(?:情况)?",
     4: r"四\s*[、．.，]\s*(?:因)?政府信息公开(?:工作)?(?:被申请)?行政复议",
     5: r"(?:五|5)\s*[、．.，]\s*(?:政府信息公开工作)?存在(?:的)?(?:主要)?问题",
-    6: r"六\s*[、．.，]\s*其他需要报告的事项",
+    6: r"[一二三四五六七八九十]\s*[、．.，]\s*其他需要报告的事项",  # some reports number it 五
 }
 
 
@@ -153,7 +153,10 @@ def received_number_spans(text: str) -> list[tuple[int, int, int]]:
 def stated_review_counts(text: str) -> tuple[int | None, int | None]:
     """Counts of 行政复议 and 行政诉讼 stated in the prose of section 一 (None when not stated)."""
     rev = lit = None
-    m = re.search(r"行政复议[^，。；、\d]{0,12}?(\d+)\s*件", text)
+    m = re.search(r"行政复议[^，。；、\d]{0,12}?(\d+)\s*件", text) or re.search(
+        r"(\d+)\s*件[^，。；、\d]{0,16}?行政复议",
+        text,  # "有 1 件涉及政府信息公开工作的行政复议"
+    )
     if m:
         rev = int(m.group(1))
     m = re.search(r"行政诉讼[^，。；、\d]{0,12}?(\d+)\s*件", text)

@@ -24,14 +24,28 @@ Reading = list[Cell]
 _RUN = re.compile(r"([+-]?)(\d+)(\.\d+)?(万元|元)?")
 
 
-def fit(tokens: tuple[Token, ...] | list[Token], width: int) -> list[Token]:
-    """Drop blank padding at either end while there are more tokens than cells."""
+def trims(tokens: tuple[Token, ...] | list[Token], width: int) -> list[list[Token]]:
+    """Ways to drop blank padding at the ends while there are more tokens than cells.
+
+    A blank at the end of a row may be padding or the row's last cell left blank, and so may one at its start:
+    when blanks could go from either end, each way is a reading (the identities choose).
+    """
     out = list(tokens)
-    while len(out) > width and out[-1].kind == "blank":
-        out.pop()
-    while len(out) > width and out[0].kind == "blank":
-        out.pop(0)
-    return out
+    excess = len(out) - width
+    if excess <= 0:
+        return [out]
+    lead = next((i for i, t in enumerate(out) if t.kind != "blank"), len(out))
+    if lead == len(out):
+        return [out[:width]]  # nothing but blanks
+    tail = next(i for i, t in enumerate(reversed(out)) if t.kind != "blank")
+    if lead + tail < excess:
+        return [out[lead : len(out) - tail]]  # more tokens than cells even without any blank at the ends
+    return [out[i : len(out) - (excess - i)] for i in range(max(0, excess - tail), min(lead, excess) + 1)]
+
+
+def fit(tokens: tuple[Token, ...] | list[Token], width: int) -> list[Token]:
+    """Blank padding dropped, from the end first."""
+    return trims(tokens, width)[0] if len(tokens) > width else list(tokens)
 
 
 def cuts(token: Token, parts: int) -> Iterator[list[Token]]:
@@ -98,15 +112,15 @@ def readings(
 ) -> list[Reading]:
     """The readings of a row's tokens for cells of ``kinds`` (count, signed, amount); ``keep`` filters them."""
     width = len(kinds)
-    fitted = fit(tokens, width)
     options: list[list[Token]] = []
-    if len(fitted) == width:
-        options = [fitted]
-    elif len(fitted) == width + 1 and all(t.kind == "num" for t in fitted):
-        options = [fitted[1:], fitted[:-1], *_merges(fitted)]
-    elif 0 < len(fitted) < width:
-        for variant in (fitted, *_merges(fitted)):
-            options += _spread_options(variant, kinds)
+    for fitted in trims(tokens, width):
+        if len(fitted) == width:
+            options.append(fitted)
+        elif len(fitted) == width + 1 and all(t.kind == "num" for t in fitted):
+            options += [fitted[1:], fitted[:-1], *_merges(fitted)]
+        elif 0 < len(fitted) < width:
+            for variant in (fitted, *_merges(fitted)):
+                options += _spread_options(variant, kinds)
     out = []
     for option in options:
         reading = [parse(t, k) for t, k in zip(option, kinds, strict=True)]

@@ -86,7 +86,7 @@ def subsection(text: str, section: Section, keyword: str) -> tuple[int, int]:
     body = text[section.body_start : section.end]
     marks = list(_SUB.finditer(body))
     for i, mark in enumerate(marks):
-        if keyword in body[mark.end() : mark.end() + 6 + len(keyword)]:
+        if keyword in body[mark.end() : mark.end() + 2 + len(keyword)]:
             end = marks[i + 1].start() if i + 1 < len(marks) else len(body)
             return section.body_start + mark.start(), section.body_start + end
     return section.body_start, section.end

@@ -102,7 +102,7 @@ def _value_spans(line: str) -> list[tuple[int, int, Kind]]:
         after_text = line[end:].lstrip(" ")
         after = after_text[:1]
         if match.group("ph"):
-            if _is_cjk(before) and _is_cjk(after):
+            if len(match.group("ph")) == 1 and _is_cjk(before) and _is_cjk(after):
                 continue  # 本年增/减: part of a label
             spans.append((start, end, "placeholder"))
             continue

@@ -1,4 +1,4 @@
-"""The 8 real sample reports against their hand-checked gold records."""
+"""The 10 real sample reports against their hand-checked gold records."""
 
 from __future__ import annotations
 
@@ -22,16 +22,16 @@ def test_sample_matches_gold(gold_path: Path, settings: Settings) -> None:
     record = extract_file(source, settings).to_json_dict()
     score = score_case(gold_path.stem, "samples", record, gold)
     assert score.wrong == []
-    assert score.cells >= 190
+    assert score.cells >= 180
     assert dict(score.fp) == dict.fromkeys(score.fp, 0), f"unexpected findings: {record['findings']}"
     assert dict(score.fn) == dict.fromkeys(score.fn, 0), f"missed findings, got {record['findings']}"
     assert record["status"] == gold["expected_status"]
 
 
-def test_all_eight_samples_have_gold() -> None:
+def test_all_ten_samples_have_gold() -> None:
     stems = {p.stem for p in SAMPLES.iterdir()}
     assert {p.stem for p in GOLD_FILES} == stems
-    assert len(stems) == 8
+    assert len(stems) == 10
 
 
 def test_run_together_digits_are_split_by_the_identities(settings: Settings) -> None:

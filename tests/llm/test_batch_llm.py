@@ -23,7 +23,7 @@ from service.ingest.document import Document
 from service.llm import open_llm
 from service.schema.record import Record, Source
 from tests.conftest import ROOT, SAMPLES
-from tests.fakes.openai_server import Answer, FakeOpenAI, Reply, Slow, schema_name
+from tests.fakes.openai_server import Answer, FakeOpenAI, Reply, Slow
 from tests.fakes.oracle import oracle, prose_answer, sent_text
 from tests.llm.conftest import FULL, PINGTAN, PINGTAN_TRUTH, llm_settings
 
@@ -53,35 +53,47 @@ def templates(monkeypatch: pytest.MonkeyPatch) -> dict[str, Record]:
     return {Path(path).name: Record.model_validate_json(record) for path, _, record in done}
 
 
+def _undecided() -> dict[str, set[str]]:
+    """Per file, the cells its gold (or the variants' manifest) lists as ambiguous, except pingtan-2023's."""
+    out = {e["file"]: set(e["ambiguous"]) for e in json.loads((VARIANTS / "manifest.json").read_text("utf-8"))}
+    for gold in (ROOT / "evals" / "gold").glob("*.json"):
+        source = next(SAMPLES.glob(gold.stem + ".*"))
+        out[source.name] = set(json.loads(gold.read_text("utf-8")).get("ambiguous", {}))
+    out[PINGTAN.name] = set()
+    return {k: v if not k.startswith(PINGTAN.stem) else v - set(PINGTAN_TRUTH) for k, v in out.items()}
+
+
 def test_bars_on_the_samples_and_their_variants(serve: Serve, tmp_path: Path, templates: dict[str, Record]) -> None:
     """The LLM fills exactly the cells the template reader could not and never a confident one; a report read
     fully costs one prose call under 6,000 input tokens; a re-run costs nothing."""
+    undecided = _undecided()
     fake = serve(oracle(PINGTAN_TRUTH))
     settings = llm_settings(tmp_path / "home", fake.base_url, llm_concurrency=4)
     offline = templates
     result = run_batch([SAMPLES, VARIANTS], tmp_path / "l", settings, progress=False, llm=open_llm(settings))
     records = by_file(result.records)
-    assert records.keys() == offline.keys() and len(records) == 117
+    assert records.keys() == offline.keys() and len(records) == 144
     for name, record in records.items():
         template = offline[name]
         unread = unread_cells(template)
-        assert unread == (list(PINGTAN_TRUTH) if name == PINGTAN.name else []), name
+        truth = PINGTAN_TRUTH if name == PINGTAN.name else {}
+        assert set(truth) <= set(unread) and set(unread) - set(truth) <= undecided[name], name  # never a gold cell
         by_llm = {p for p, e in record.evidence.items() if e.method != "template" and p.split(".")[0] in TABLES}
-        assert by_llm == set(unread), name
+        assert by_llm == set(unread) & set(truth), name
         values = record.values()
-        assert {p: v for p, v in values.items() if p not in unread} == {
-            p: v for p, v in template.values().items() if p not in unread
+        assert {p: v for p, v in values.items() if p not in by_llm} == {
+            p: v for p, v in template.values().items() if p not in by_llm
         }, name
         for finding in record.findings:  # no accepted value breaks an identity
             assert not (finding.rule in IDENTITY_RULES and set(finding.cells) & by_llm), (name, finding)
         usage = (record.meta.model_extra or {})["llm"]
         assert usage["calls"] + usage["cached"] == (2 if unread else 1), name  # variants may share a prose answer
         assert usage["tokens_in"] <= (12000 if unread else 6000), name
-        assert record.status == ("ok" if unread else template.status), name
+        filled = bool(unread) and set(unread) <= set(truth)
+        assert record.status == ("ok" if filled else template.status), name
     calls = [(r.meta.model_extra or {})["llm"] for r in records.values()]
     assert len(fake.requests) == sum(u["calls"] for u in calls)
     assert sum(r.tokens_in for r in fake.requests) == sum(u["tokens_in"] for u in calls)
-    assert [schema_name(r.body) for r in fake.requests].count("TableAnswer") == 1
     summary = result.summary()
     assert f"llm (fake-chat-1): {len(fake.requests)} calls" in summary
     assert "pingtan-zone-2023.txt: 2 calls (0 cached)" in summary
@@ -91,9 +103,10 @@ def test_bars_on_the_samples_and_their_variants(serve: Serve, tmp_path: Path, te
     assert {n: r.values() for n, r in by_file(again.records).items()} == {
         n: r.values() for n, r in records.items() if n in {p.name for p in SAMPLES.iterdir()}
     }
-    assert "llm (fake-chat-1): 0 calls, 9 answered from the cache" in again.summary()
+    answers = sum(2 if unread_cells(offline[n]) else 1 for n in by_file(again.records))
+    assert f"llm (fake-chat-1): 0 calls, {answers} answered from the cache" in again.summary()
     same = run_batch([SAMPLES], tmp_path / "l2", settings, progress=False, llm=open_llm(settings))
-    assert same.skipped == 8 and len(fake.requests) == sent
+    assert same.skipped == 10 and len(fake.requests) == sent
 
 
 def test_a_batch_sends_at_most_k_requests_at_once(serve: Serve, tmp_path: Path) -> None:

@@ -1,4 +1,4 @@
-"""Store, index and answers over the 8 samples: real SQLite, real Chroma on disk, jieba BM25."""
+"""Store, index and answers over the 10 samples: real SQLite, real Chroma on disk, jieba BM25."""
 
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ from tests.conftest import ROOT, SAMPLES
 def home(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("home")
     result = ingest([SAMPLES], Settings(home=path, embedding="hash"), progress=False)
-    assert len(result.added) == 8 and result.chunks > 50
+    assert len(result.added) == 10 and result.chunks > 50
     return path
 
 
@@ -37,7 +37,7 @@ def library(home: Path):
 def test_cells_table_and_read_only_queries(library) -> None:
     store, _ = library
     rows = store.query_cells(["applications.new_received.total"])
-    assert len(rows) == 8
+    assert len(rows) == 10
     by_issuer = {r.issuer: r.number for r in rows}
     assert by_issuer["巨各庄镇"] == 20 and by_issuer["淮安市洪泽区人民政府"] == 95
     hongze = next(r for r in rows if r.issuer == "淮安市洪泽区人民政府")
@@ -48,7 +48,7 @@ def test_cells_table_and_read_only_queries(library) -> None:
 
 def test_reingest_skips_unchanged_files_and_computes_no_vectors(home: Path) -> None:
     result = ingest([SAMPLES], Settings(home=home, embedding="hash"), progress=False)
-    assert result.added == [] and result.skipped == 8 and result.embedded == 0
+    assert result.added == [] and result.skipped == 10 and result.embedded == 0
 
 
 def test_numbers_come_from_cells_with_citations(library) -> None:
@@ -73,7 +73,7 @@ def test_rankings_sums_and_follow_ups(library) -> None:
     towns = answer("哪个乡镇收到的申请最多", store=store, index=index)
     assert towns.items[0].issuer == "巨各庄镇"
     total = answer("这些报告一共收到多少件申请", store=store, index=index)
-    assert total.value == 218 and len(total.citations) == 8
+    assert total.value == 275 and len(total.citations) == 10
     follow = answer("那行政许可呢？", store=store, index=index, history=["洪泽区2024年行政处罚多少件"])
     assert follow.value == 9487
 
