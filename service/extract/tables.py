@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 
 from service.extract.cells import Cell
 from service.extract.readings import Reading, distinct, fit, readings, sums_hold
-from service.locate.align import AlignedRow, OfficialRow, Scorer, assign, match_any_order, match_in_order
+from service.locate.align import AlignedRow, OfficialRow, assign, match_any_order, match_in_order
+from service.locate.align import scorer as table_scorer
 from service.locate.rows import TextRow, table_rows
 from service.locate.tokens import Token
 from service.schema.fields import (
@@ -159,12 +160,12 @@ def read_t3(text: str, start: int, end: int, hints: dict[str, int]) -> TableRead
     table = TableRead()
     width = len(COLUMN_KEYS)
     official = [OfficialRow(r.key, r.label, width) for r in t3_rows(False)]
-    scorer = Scorer(official)
+    scorer = table_scorer(tuple(official))
     rows = table_rows(text, start, end, scorer.keep())
     matched = match_in_order(scorer, rows)
     if not matched.keys() & set(OTHER_SUBROWS):
         single = [OfficialRow(r.key, r.label, width) for r in t3_rows(True)]
-        single_scorer = Scorer(single)
+        single_scorer = table_scorer(tuple(single))
         single_matched = match_in_order(single_scorer, rows)
         if "other_handling" in single_matched:
             official, matched, table.single_other_row = single, single_matched, True
@@ -237,7 +238,7 @@ def read_t2(text: str, start: int, end: int, fmt: str | None, hints: dict[str, i
     table = TableRead()
     spec = {r.key: r for r in t2_rows(fmt)}
     official = [OfficialRow(r.key, r.label, len(r.cells)) for r in spec.values()]
-    scorer = Scorer(official)
+    scorer = table_scorer(tuple(official))
     rows = table_rows(text, start, end, scorer.keep())
     matched = match_any_order(scorer, rows)
     table.found = bool(matched)

@@ -16,8 +16,10 @@ stray page number) are not counted.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Literal
@@ -28,6 +30,7 @@ from rapidfuzz.distance import LCSseq
 from service.locate.rows import TextRow
 
 MIN_SCORE = 0.6
+MAX_CACHED = 200_000
 KEEP_SCORE = 0.9
 SYNONYMS = (("合计", "总计"),)
 _ENUM = re.compile(
@@ -70,8 +73,8 @@ def _plain(text: str) -> tuple[str, list[int]]:
     """Label characters only (CJK, letters, digits), each with its index in ``text``; synonyms mapped."""
     for variant, official in SYNONYMS:
         text = text.replace(variant, official)
-    chars = [(ch, i) for i, ch in enumerate(text) if _PLAIN.match(ch)]
-    return "".join(ch for ch, _ in chars), [i for _, i in chars]
+    found = [(m.group(), m.start()) for m in _PLAIN.finditer(text)]
+    return "".join(ch for ch, _ in found), [i for _, i in found]
 
 
 class Scorer:
@@ -85,12 +88,17 @@ class Scorer:
             k: {_plain(text)[0], _plain(_NOTE.sub("", text))[0]} - {""} for k, (_, text) in self._official.items()
         }
         self._cache: dict[tuple[str, str], float] = {}
+        self._printed: dict[str, tuple[str, list[int], frozenset[str]]] = {}
+        self._counts = {text: Counter(text) for texts in self._plain.values() for text in texts}
 
     def score(self, key: str, label: str) -> float:
         """Share of the official label found in order in the printed one; 0 when enumerators disagree."""
         cached = self._cache.get((key, label))
         if cached is not None:
             return cached
+        if len(self._cache) > MAX_CACHED:  # a scorer lives for a whole batch: printed labels repeat across reports
+            self._cache.clear()
+            self._printed.clear()
         value = self._score(key, label)
         self._cache[(key, label)] = value
         return value
@@ -99,9 +107,13 @@ class Scorer:
         return max((self._score_text(key, official, label) for official in self._plain[key]), default=0.0)
 
     def _score_text(self, key: str, official: str, label: str) -> float:
-        printed, index = _plain(label)
-        if not printed:
-            return 0.0
+        if label not in self._printed:
+            plain, positions = _plain(label)
+            self._printed[label] = (plain, positions, frozenset(plain))
+        printed, index, chars = self._printed[label]
+        counts = self._counts[official]
+        if sum(counts[ch] for ch in chars.intersection(counts)) < MIN_SCORE * len(official):
+            return 0.0  # below the threshold whatever the order (the characters in common bound the LCS)
         if len(official) <= len(printed):
             window = fuzz.partial_ratio_alignment(official, printed)
             assert window is not None  # both strings are non-empty
@@ -216,3 +228,9 @@ def assign(
             label = rows[matched[o.key][0]] if o.key in matched else None
             result.append(AlignedRow(o, label, None, None, matched.get(o.key, (0, 0.0))[1]))
     return result
+
+
+@functools.cache
+def scorer(rows: tuple[OfficialRow, ...]) -> Scorer:
+    """The scorer of a set of official rows, shared by every report read in this process."""
+    return Scorer(rows)
