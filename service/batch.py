@@ -17,6 +17,7 @@ from service.config import Settings
 from service.errors import IngestError
 from service.extract.reader import failed_record, read_record
 from service.ingest import FORMATS, Document, format_of, read_document
+from service.manifest import apply_override, override_for
 from service.schema.record import Record, Source
 
 if TYPE_CHECKING:
@@ -57,7 +58,7 @@ def read_file(path: Path, settings: Settings) -> tuple[Record, Document | None]:
     source.sha256 = hashlib.sha256(data).hexdigest()
     try:
         document = read_document(path, data, settings)
-        return read_record(document, source), document
+        return apply_override(read_record(document, source), override_for(settings, str(path))), document
     except IngestError as exc:
         return failed_record(source, str(exc)), None
     except Exception as exc:  # the batch boundary: a reader bug must not lose the file or stop the batch
@@ -200,6 +201,10 @@ def run_batch(
             result.read_now.add(_key(record)[0])
             bar.update(1)
     bar.close()
+    if settings.meta_manifest is not None or settings.meta_issuer is not None or settings.meta_year is not None:
+        for key, record in done.items():  # files read before the manifest was given get its values too
+            if key[0] not in result.read_now:
+                done[key] = apply_override(Record.model_validate(record), override_for(settings, key[0])).to_json_dict()
     everything = sorted(done.values(), key=_key)
     _rewrite(records_path, everything)
     result.records = [done[k] for k in keys if k in done]

@@ -6,7 +6,7 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from service.config import Settings
 from service.errors import ServiceError
@@ -31,10 +31,12 @@ def _parser() -> argparse.ArgumentParser:
         "(default: NIANBAO_LLM, else on when OPENAI_API_KEY or OPENAI_BASE_URL is set)",
     )
     extract.add_argument("--store", action="store_true", help="also add the reports to the store and the index")
+    _identity_options(extract)
     ingest = sub.add_parser("ingest", help="extract + store + index (skips unchanged files)")
     ingest.add_argument("paths", nargs="+", type=Path, help="files or folders")
     ingest.add_argument("--jobs", type=int, default=None, help="worker processes")
     ingest.add_argument("--no-progress", action="store_true", help="no progress bar")
+    _identity_options(ingest)
     ask = sub.add_parser("ask", help="ask a question across the stored reports")
     ask.add_argument("question", help="问题，例如：哪个乡镇收到的申请最多")
     ask.add_argument("--json", action="store_true", help="print the answer and citations as JSON")
@@ -59,6 +61,28 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--write-baseline", action="store_true", help="accept this run as the new baseline")
     run.add_argument("--llm", action="store_true", help="read and answer with the configured LLM endpoint")
     return parser
+
+
+def _identity_options(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--meta", type=Path, default=None, help="CSV of file, issuer, year: these values win")
+    command.add_argument("--issuer", default=None, help="the issuer of the one file given (wins over the reader's)")
+    command.add_argument("--year", type=int, default=None, help="the year of the one file given")
+
+
+def _settings(args: argparse.Namespace, parser: argparse.ArgumentParser) -> Settings:
+    """Settings of extract/ingest: --jobs, and the report identity the user gives (--meta, --issuer, --year)."""
+    given: dict[str, Any] = {} if args.jobs is None else {"jobs": args.jobs}
+    if args.meta is not None:
+        if not args.meta.is_file():
+            parser.error(f"no such manifest: {args.meta}")
+        given["meta_manifest"] = args.meta
+    if args.issuer is not None or args.year is not None:
+        from service.batch import collect_inputs
+
+        if len(collect_inputs(args.paths)) != 1:
+            parser.error("--issuer/--year name one file's identity; give one file, or a manifest with --meta")
+        given.update(meta_issuer=args.issuer, meta_year=args.year)
+    return Settings(**given)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -113,10 +137,10 @@ def _llm(settings: Settings, wanted: bool | None) -> LLM | None:
 def _extract(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     from service.batch import collect_inputs, extract_file, extract_file_llm, run_batch
 
-    settings = Settings() if args.jobs is None else Settings(jobs=args.jobs)
     missing = [str(p) for p in args.paths if not p.exists()]
     if missing:
         parser.error(f"no such file or folder: {', '.join(missing)}")
+    settings = _settings(args, parser)
     llm = _llm(settings, args.llm)
     inputs = collect_inputs(args.paths)
     if args.out == "-":
@@ -140,10 +164,10 @@ def _extract(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
 def _ingest(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     from service.library import ingest
 
-    settings = Settings() if args.jobs is None else Settings(jobs=args.jobs)
     missing = [str(p) for p in args.paths if not p.exists()]
     if missing:
         parser.error(f"no such file or folder: {', '.join(missing)}")
+    settings = _settings(args, parser)
     result = ingest(args.paths, settings, progress=not args.no_progress)
     print(result.summary())
     print(f"store: {Path(settings.home) / 'nianbao.sqlite'}")

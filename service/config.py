@@ -23,6 +23,10 @@ class Settings(BaseSettings):
         default=0.8, gt=0, le=1, description="Y-COPY: sections at least this alike (share of Chinese characters)"
     )
     aliases: Path | None = Field(default=None, description="alias table of body names (default: HOME/aliases.tsv)")
+    # report identity given by the user (service/manifest.py): win over what the reader finds
+    meta_manifest: Path | None = Field(default=None, description="CSV of file, issuer, year (extract/ingest --meta)")
+    meta_issuer: str | None = Field(default=None, description="issuer of the one file read (--issuer)")
+    meta_year: int | None = Field(default=None, description="year of the one file read (--year)")
     # LLM mode (README, "LLM mode"): on by default when OPENAI_API_KEY or OPENAI_BASE_URL is set
     openai_api_key: SecretStr | None = Field(default=None, validation_alias="OPENAI_API_KEY")
     openai_base_url: str | None = Field(
