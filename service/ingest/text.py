@@ -6,19 +6,21 @@ from service.errors import EmptyTextError, IngestError
 from service.ingest.document import Document
 
 
+DETECTED = ["gb18030", "big5", "utf_16_le", "utf_16_be"]
+
+
 def decode(data: bytes, declared: str | None = None) -> str:
-    """Decode report bytes: BOMs, then a declared charset, then UTF-8, then GB18030."""
+    """Decode report bytes: a BOM, else the declared charset, else UTF-8 when the bytes are valid UTF-8, else the
+    encoding charset-normalizer finds among GB18030 (GBK, GB2312), Big5 and UTF-16 without BOM."""
     if not data.strip():
         raise EmptyTextError("empty file")
     if data.startswith(b"\xef\xbb\xbf"):
         return data[3:].decode("utf-8", errors="replace")
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16")
-    if b"\x00" in data[:8192]:
-        raise IngestError("binary file, not text")
-    candidates = [declared] if declared else []
-    candidates += ["utf-8", "gb18030"]
-    for encoding in candidates:
+        if len(data) % 2:
+            raise IngestError("damaged UTF-16 text (an odd number of bytes)")
+        return data.decode("utf-16", errors="replace")
+    for encoding in ([declared] if declared else []) + ["utf-8"]:
         try:
             text = data.decode(encoding)
         except (UnicodeDecodeError, LookupError):
@@ -26,7 +28,18 @@ def decode(data: bytes, declared: str | None = None) -> str:
         if _looks_binary(text):
             raise IngestError("binary file, not text")
         return text
-    raise IngestError("unreadable encoding (neither UTF-8 nor GB18030)")
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data[: 1 << 20], cp_isolation=DETECTED).best()
+    if best is None:
+        raise IngestError("binary file, not text" if b"\x00" in data[:8192] else "unreadable encoding")
+    try:
+        text = data.decode(best.encoding)
+    except UnicodeDecodeError as exc:
+        raise IngestError(f"unreadable encoding (looks like {best.encoding} but is not)") from exc
+    if _looks_binary(text):
+        raise IngestError("binary file, not text")
+    return text
 
 
 def _looks_binary(text: str) -> bool:

@@ -11,9 +11,15 @@ from tests.conftest import sample
 TEXT = "卷硐镇2023年政府信息公开工作年度报告\n一、总体情况"
 
 
-@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gb18030", "gbk", "utf-16"])
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gb18030", "gbk", "gb2312", "utf-16", "utf-16-le", "big5"])
 def test_encodings_are_detected(encoding: str) -> None:
-    assert decode(TEXT.encode(encoding)) == TEXT
+    text = TEXT if encoding != "big5" else "臺北市政府資訊公開工作年度報告\n一、總體情況，本年度受理申請二十件。"
+    assert decode(text.encode(encoding)) == text
+
+
+def test_odd_length_utf16_gets_a_clear_reason() -> None:
+    with pytest.raises(IngestError, match="odd number of bytes"):
+        decode(TEXT.encode("utf-16")[:-1])
 
 
 def test_gb18030_sample_reads_like_the_utf8_one() -> None:
