@@ -5,7 +5,6 @@ from __future__ import annotations
 from service.errors import EmptyTextError, IngestError
 from service.ingest.document import Document
 
-
 DETECTED = ["gb18030", "big5", "utf_16_le", "utf_16_be"]
 
 
