@@ -1,4 +1,4 @@
-"""Pydantic models of the record ``gov-annual-report/1`` (shared/contract) and of findings."""
+"""Pydantic models of the record ``gov-annual-report/1`` (docs/contract) and of findings."""
 
 from __future__ import annotations
 
