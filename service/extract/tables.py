@@ -155,27 +155,65 @@ def _read_aligned(
     return rows
 
 
+@dataclass(frozen=True)
+class Aligned:
+    """A table's official rows aligned with its text rows (what the reader and the LLM checks both start from)."""
+
+    rows: list[AlignedRow]
+    single_other_row: bool = False
+
+
+def t2_kinds(fmt: str | None) -> Callable[[OfficialRow], list[str]]:
+    """The kind (count, signed, amount) of each cell of a table 二 row."""
+    spec = {r.key: r for r in t2_rows(fmt)}
+    return lambda o: [
+        "amount" if c in AMOUNT_CELLS else "signed" if c in SIGNED_CELLS else "count" for c, _ in spec[o.key].cells
+    ]
+
+
+def align_t3(text: str, start: int, end: int) -> Aligned | None:
+    """Table 三's rows found in ``text[start:end]`` (the 2019 single （六） row when its sub-rows are absent)."""
+    width = len(COLUMN_KEYS)
+    official = [OfficialRow(r.key, r.label, width) for r in t3_rows(False)]
+    rows = table_rows(text, start, end, table_scorer(tuple(official)).keep())
+    matched = match_in_order(table_scorer(tuple(official)), rows)
+    single = False
+    if not matched.keys() & set(OTHER_SUBROWS):
+        one_row = [OfficialRow(r.key, r.label, width) for r in t3_rows(True)]
+        found = match_in_order(table_scorer(tuple(one_row)), rows)
+        if "other_handling" in found:
+            official, matched, single = one_row, found, True
+    if len(matched) < MIN_T3_ROWS:
+        return None
+    kinds = ["count"] * width
+    return Aligned(assign(official, rows, matched, _fits(lambda _: kinds)), single)
+
+
+def align_t2(text: str, start: int, end: int, fmt: str | None) -> Aligned | None:
+    """Table 二's rows of the format version found in ``text[start:end]`` (its blocks in any order)."""
+    official = [OfficialRow(r.key, r.label, len(r.cells)) for r in t2_rows(fmt)]
+    scorer = table_scorer(tuple(official))
+    rows = table_rows(text, start, end, scorer.keep())
+    matched = match_any_order(scorer, rows)
+    return Aligned(assign(official, rows, matched, _fits(t2_kinds(fmt)))) if matched else None
+
+
+def t4_tokens(text: str, start: int, end: int) -> list[Token]:
+    """Table 四's value tokens: its one row of 15 numbers (or its rows read one after the other)."""
+    return fit([t for row in table_rows(text, start, end, lambda _: False) for t in row.values], 15)
+
+
 def read_t3(text: str, start: int, end: int, hints: dict[str, int]) -> TableRead:
     """Table 3: 25 rows (23 with a single （六）其他处理 row) × 7 columns."""
     table = TableRead()
     width = len(COLUMN_KEYS)
-    official = [OfficialRow(r.key, r.label, width) for r in t3_rows(False)]
-    scorer = table_scorer(tuple(official))
-    rows = table_rows(text, start, end, scorer.keep())
-    matched = match_in_order(scorer, rows)
-    if not matched.keys() & set(OTHER_SUBROWS):
-        single = [OfficialRow(r.key, r.label, width) for r in t3_rows(True)]
-        single_scorer = table_scorer(tuple(single))
-        single_matched = match_in_order(single_scorer, rows)
-        if "other_handling" in single_matched:
-            official, matched, table.single_other_row = single, single_matched, True
-    if len(matched) < MIN_T3_ROWS:
+    aligned = align_t3(text, start, end)
+    if aligned is None:
         return table
-    table.found = True
+    table.found, table.single_other_row = True, aligned.single_other_row
     kinds = ["count"] * width
-    aligned = assign(official, rows, matched, _fits(lambda _: kinds))
     found = _read_aligned(
-        table, aligned, lambda o: [f"applications.{o.key}.{c}" for c in COLUMN_KEYS], lambda _: kinds, [width], {}
+        table, aligned.rows, lambda o: [f"applications.{o.key}.{c}" for c in COLUMN_KEYS], lambda _: kinds, [width], {}
     )
     keys = [key for key, _, _ in found]
 
@@ -204,7 +242,7 @@ def read_t3(text: str, start: int, end: int, hints: dict[str, int]) -> TableRead
 def read_t4(text: str, start: int, end: int, hints: dict[str, int]) -> TableRead:
     """Table 4: three review groups × 5 cells, in one value row (or several rows read one after the other)."""
     table = TableRead()
-    tokens = fit([t for row in table_rows(text, start, end, lambda _: False) for t in row.values], 15)
+    tokens = t4_tokens(text, start, end)
     if not any(t.kind == "num" for t in tokens):
         return table
     table.found = True
@@ -236,23 +274,18 @@ def read_t4(text: str, start: int, end: int, hints: dict[str, int]) -> TableRead
 def read_t2(text: str, start: int, end: int, fmt: str | None, hints: dict[str, int]) -> TableRead:
     """Table 2: the rows of the format version; a row's readings are narrowed by numbers in the prose."""
     table = TableRead()
-    spec = {r.key: r for r in t2_rows(fmt)}
-    official = [OfficialRow(r.key, r.label, len(r.cells)) for r in spec.values()]
-    scorer = table_scorer(tuple(official))
-    rows = table_rows(text, start, end, scorer.keep())
-    matched = match_any_order(scorer, rows)
-    table.found = bool(matched)
-    if not matched:
+    aligned = align_t2(text, start, end, fmt)
+    if aligned is None:
         return table
-
-    def kinds(o: OfficialRow) -> list[str]:
-        return [
-            "amount" if c in AMOUNT_CELLS else "signed" if c in SIGNED_CELLS else "count" for c, _ in spec[o.key].cells
-        ]
-
-    aligned = assign(official, rows, matched, _fits(kinds))
+    table.found = True
+    spec = {r.key: r for r in t2_rows(fmt)}
     found = _read_aligned(
-        table, aligned, lambda o: [f"active_disclosure.{o.key}.{c}" for c, _ in spec[o.key].cells], kinds, None, hints
+        table,
+        aligned.rows,
+        lambda o: [f"active_disclosure.{o.key}.{c}" for c, _ in spec[o.key].cells],
+        t2_kinds(fmt),
+        None,
+        hints,
     )
     _choose(table, found, lambda _: 0)  # no identity joins the rows of table 二: each row stands alone
     return table
