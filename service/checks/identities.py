@@ -98,3 +98,34 @@ def check_t4(values: Values) -> list[Finding]:
                 )
             )
     return findings
+
+
+def identity_groups(single_other_row: bool = False) -> list[tuple[list[str], list[str]]]:
+    """Every identity of tables 三 and 四 as (cells on the left, cells on the right): left sums = right sums."""
+    rows: tuple[Row, ...] = t3_rows(single_other_row)
+    cols = [key for key, _ in APPLICANT_COLUMNS]
+    groups = [([f"applications.{r.key}.{c}" for c in cols[:-1]], [f"applications.{r.key}.total"]) for r in rows]
+    leaves = [row.key for row in rows if row.leaf]
+    for col in cols:
+        groups.append(([f"applications.{k}.{col}" for k in leaves], [f"applications.results_total.{col}"]))
+        groups.append(
+            (
+                [f"applications.new_received.{col}", f"applications.carried_over.{col}"],
+                [f"applications.results_total.{col}", f"applications.carried_forward.{col}"],
+            )
+        )
+    for group, _ in REVIEW_GROUPS:
+        paths = [f"reviews.{group}.{c}" for c, _ in REVIEW_COLUMNS]
+        groups.append((paths[:-1], paths[-1:]))
+    return groups
+
+
+def confirmed_by_identity(values: Values, path: str, single_other_row: bool = False) -> bool:
+    """Some identity holding ``path`` has every term read and holds: the value adds up with the others."""
+    for left, right in identity_groups(single_other_row):
+        if path not in left and path not in right:
+            continue
+        a, b = _known(values, left), _known(values, right)
+        if a is not None and b is not None and sum(a) == sum(b):
+            return True
+    return False

@@ -21,7 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from service.checks.identities import check_t3, check_t4
+from service.checks.identities import check_t3, check_t4, confirmed_by_identity
 from service.checks.prose import check_prose
 from service.errors import LLMError
 from service.extract.answers import CellAnswer, ProseAnswer, TableAnswer
@@ -29,8 +29,10 @@ from service.extract.narrative import mentions_fee, read_prose
 from service.extract.quotes import Source, blank_mark, has_number
 from service.extract.reader import UNSURE_RULES
 from service.extract.reader import unread_cells as template_unread
+from service.extract.rowcheck import Place, check, places
 from service.ingest.document import Document, normalize
 from service.llm import LLM, Tally
+from service.locate.regions import table_regions
 from service.locate.sections import SECTION_NAMES, Section, find_sections
 from service.prompts import load_prompt
 from service.schema.fields import AMOUNT_CELLS, SIGNED_CELLS, label_of
@@ -39,6 +41,17 @@ from service.schema.record import Evidence, Finding, Record, Value
 TABLE_SECTION = {"active_disclosure": "二", "applications": "三", "reviews": "四"}
 TABLE_NAMES = {"active_disclosure": "表二", "applications": "表三", "reviews": "表四"}
 IDENTITY_RULES = frozenset({"T3-ROW", "T3-SUM", "T3-BAL", "T4-SUM"})
+# a table cell and the number of the prose (read by the template) that states the same figure
+PROSE_OF = {
+    "active_disclosure.normative_documents.issued": "normative_issued",
+    "active_disclosure.normative_documents.repealed": "normative_repealed",
+    "active_disclosure.normative_documents.in_force": "normative_in_force",
+    "applications.new_received.total": "applications_received",
+    "applications.carried_over.total": "applications_carried_in",
+    "applications.results_total.total": "applications_done",
+    "applications.carried_forward.total": "applications_carried_out",
+    "reviews.administrative_review.total": "reviews",
+}
 ORDER = ("一", "二", "三", "四", "五", "六")
 MAX_SECTION_CHARS = 6000
 PROSE_PARTS = (("一", 2400), ("五", 1500), ("六", 600))
@@ -103,6 +116,9 @@ class _Session:
     filled: dict[str, _Read] = field(default_factory=dict)
     rejected: dict[str, str] = field(default_factory=dict)
     extra: dict[str, Any] = field(default_factory=dict)  # meta and narrative filled from the prose
+    places: dict[str, tuple[Place, int]] = field(default_factory=dict)  # where each table cell is printed
+    regions: dict[str, tuple[int, int]] = field(default_factory=dict)  # the tables' text
+    stated: dict[str, Value] = field(default_factory=dict)  # numbers of the prose (template's reading)
 
     def values(self) -> dict[str, Value]:
         return {**self.base, **{p: r.value for p, r in self.filled.items()}}
@@ -113,10 +129,47 @@ class _Session:
             if wanted:
                 self._ask_table(table, wanted, "extract_cells", "llm", {})
         self._settle()
+        self._confirm()
+
+    def _confirm(self) -> None:
+        """Mark how each value read by the model is confirmed; ask once more for those nothing confirms.
+
+        An identity that holds with every term read, or a number the prose states, confirms a value. Any other
+        (table 二, an identity with a blank term) is asked for a second time with the cells in the reverse order;
+        the same answer confirms it, another refuses it.
+        """
+        values = self.values()
+        single = any(p.startswith("applications.other_handling.") for p in values)
+        pending: dict[str, Value] = {}
+        for path, read in self.filled.items():
+            if confirmed_by_identity(values, path, single):
+                read.evidence.confirmed = "identity"
+            elif PROSE_OF.get(path) in self.stated and self.stated[PROSE_OF[path]] == read.value:
+                read.evidence.confirmed = "prose"
+            else:
+                pending[path] = read.value
+        if not pending:
+            return
+        first = {p: self.filled.pop(p) for p in pending}
+        for table in TABLE_SECTION:
+            wanted = [p for p in reversed(first) if p.startswith(table + ".")]
+            if wanted:
+                self._ask_table(table, wanted, "extract_cells", "llm", {})
+        for path, read in first.items():
+            again = self.filled.get(path)
+            if again is not None and again.value == read.value:
+                read.evidence.confirmed = "second-read"
+                self.filled[path] = read
+            else:
+                self.filled.pop(path, None)
+                seen = "空" if again is None else _show(again.value)
+                why = f"两次读取不一致（第二次为 {seen}），无从确认"
+                self.rejected[path] = f"{label_of(path)} = {_show(read.value)}：{why}"
 
     def _ask_table(self, table: str, paths: list[str], prompt_id: str, method: str, more: dict[str, str]) -> None:
         key = TABLE_SECTION[table]
-        start, end = section_span(self.doc.text, self.sections, key)
+        start, end = self.regions.get(key) or section_span(self.doc.text, self.sections, key)
+        end = min(end, start + MAX_SECTION_CHARS)
         lines = []
         for path in paths:
             line = f"- {path} | {label_of(path)}"
@@ -156,20 +209,22 @@ class _Session:
         span = source.find(cell.quote)
         if span is None:
             return "引文不在原文中" if cell.quote.strip() else "没有引文"
-        raw = None
-        if value is None:
-            raw = blank_mark(cell.quote)
-        elif _kind(cell.path) != "amount" and not float(value).is_integer():
-            return "不是整数"
-        elif _kind(cell.path) != "signed" and value < 0:
-            return "是负数"
-        else:
+        if value is not None:
+            if _kind(cell.path) != "amount" and not float(value).is_integer():
+                return "不是整数"
+            if _kind(cell.path) != "signed" and value < 0:
+                return "是负数"
             value = int(value) if _kind(cell.path) != "amount" else value
-            if not has_number(cell.quote, value):
-                return "引文中没有这个数字"
+        place = self.places.get(cell.path)
+        if place is None:
+            return "不是表格中的单元格"
+        reason = check(self.doc, place[0], place[1], value, span)
+        if reason:
+            return reason
         options = self.readings.get(cell.path)
-        if options is not None and value not in options:
+        if options is not None and value not in options:  # the template's readings, narrowed by the prose
             return f"不是连写数字的可能读法之一（{'/'.join(_show(v) for v in options)}）"
+        raw = blank_mark(cell.quote) if value is None else None
         self.filled[cell.path] = _Read(value, self._evidence(span, raw, method, prompt_ref))
         return ""
 
@@ -274,8 +329,12 @@ def read_with_llm(doc: Document, record: Record, *, llm: LLM, max_rounds: int, b
     if record.status == "failed":
         return record
     tally = Tally(budget=budget, label=record.source.file)
-    session = _Session(doc, record, llm, tally, max_rounds, sections=find_sections(doc.text), base=record.values())
+    sections = find_sections(doc.text)
+    session = _Session(doc, record, llm, tally, max_rounds, sections=sections, base=record.values())
     session.readings = ambiguous_readings(record)
+    session.places = places(doc)
+    session.regions = table_regions(doc.text, sections)
+    session.stated = {k: s.value for k, s in read_prose(doc, sections).items()}
     try:
         session.read_cells(unread_cells(record))
         session.read_prose()
@@ -369,4 +428,5 @@ def _unsure(findings: list[Finding], values: dict[str, Value], evidence: dict[st
         return True
     table = {p: v for p, v in values.items() if not p.startswith("narrative.")}
     read = {p: Evidence.model_validate(e) if isinstance(e, dict) else e for p, e in evidence.items()}
-    return bool(template_unread(table, read))
+    unconfirmed = [p for p in table if read.get(p) and read[p].method.startswith("llm") and not read[p].confirmed]
+    return bool(template_unread(table, read)) or bool(unconfirmed)

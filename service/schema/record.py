@@ -67,8 +67,9 @@ class Finding(Strict):
 class Evidence(Strict):
     """Where a value was read: page, quote, character span in the document text, raw cell text.
 
-    ``method`` is ``template``, ``llm`` or ``llm-repair``; a value the model produced also names the prompt
-    (``id@version``) and the model.
+    ``method`` is ``template``, ``llm`` or ``llm-repair`` (``title``, ``body``, ``period``, ``manifest`` for the
+    report's identity); a value the model produced also names the prompt (``id@version``) and the model, and, for
+    a table cell, what confirmed it (an identity that adds up, the prose, a second reading).
     """
 
     page: int | None = None
@@ -79,6 +80,7 @@ class Evidence(Strict):
     method: str = "template"
     prompt: str | None = None
     model: str | None = None
+    confirmed: str | None = None  # a model's table value: "identity", "prose" or "second-read"; None: unconfirmed
 
 
 def _row_model(name: str, cells: dict[str, Any]) -> type[BaseModel]:
@@ -156,7 +158,7 @@ class Record(BaseModel):
             if finding.get("candidates") is None:
                 finding.pop("candidates", None)
         for ev in data["evidence"].values():
-            for key in ("page", "start", "end", "raw", "prompt", "model"):
+            for key in ("page", "start", "end", "raw", "prompt", "model", "confirmed"):
                 if ev.get(key) is None:
                     ev.pop(key, None)
         return data

@@ -39,12 +39,41 @@ def quote_for(text: str, value: Value | str) -> str:
     return ""
 
 
+_NUMBERS = re.compile(r"[\d\s/—\-.,+]*")
+
+
+def row_quote(text: str, path: str) -> str:
+    """The row of a cell as a reader would quote it: its label and the numbers printed after it (≤ 100 chars)."""
+    table, row, _ = path.split(".")
+    if table == "reviews":  # one row of fifteen numbers
+        runs = [m for m in re.finditer(r"(?:\d[\s/—\-]*){15,}", text)]
+        return runs[-1].group().strip() if runs else ""
+    label = _row_label(table, row)
+    at = text.find(label)
+    if at < 0:
+        return ""
+    numbers = _NUMBERS.match(text, at + len(label))
+    end = numbers.end() if numbers else at + len(label)
+    return text[at:end].strip()[:100]
+
+
+def _row_label(table: str, row: str) -> str:
+    """A distinctive part of a row's official label (no enumerator, no note)."""
+    from service.schema.fields import OTHER_HANDLING, T2_ROWS_2019, T2_ROWS_2021, T3_ROWS_2021
+
+    if table == "applications":
+        label = next(r.label for r in (*T3_ROWS_2021, OTHER_HANDLING) if r.key == row)
+        label = re.sub(r"^(?:[一二三四五六七八九十]+、|[(（][一二三四五六七八九十]+[)）]|\d\.)", "", label)
+        return re.sub(r"[（(].*$", "", label)[:8]
+    return next(r.label for r in (*T2_ROWS_2021, *T2_ROWS_2019) if r.key == row)
+
+
 def cells_answer(text: str, paths: list[str], truth: dict[str, Value]) -> dict[str, Any]:
-    """Each requested cell with its true value and a quote; cells without a true value come back null."""
+    """Each requested cell with its true value and its row as the quote; cells without a true value come back null."""
     cells = []
     for path in paths:
         if path in truth and truth[path] is not None:
-            cells.append({"path": path, "value": truth[path], "quote": quote_for(text, truth[path])})
+            cells.append({"path": path, "value": truth[path], "quote": row_quote(text, path)})
         else:
             cells.append({"path": path, "value": None, "quote": ""})
     return {"cells": cells}

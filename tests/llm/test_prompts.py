@@ -25,7 +25,7 @@ def test_every_prompt_file_is_in_the_lock() -> None:
 @pytest.mark.parametrize("prompt_id", sorted(NEEDS))
 def test_prompts_render_with_their_placeholders_only(prompt_id: str) -> None:
     prompt = load_prompt(prompt_id)
-    assert prompt.ref == f"{prompt_id}@1"
+    assert prompt.ref.startswith(f"{prompt_id}@")
     messages = prompt.render(dict.fromkeys(NEEDS[prompt_id], "X"))
     assert [role for role, _ in messages] == ["system", "user"]
     assert "$" not in "".join(text for _, text in messages)
