@@ -42,8 +42,9 @@ typecheck: $(STAMP) ## mypy
 
 check: lint typecheck test ## lint, types and tests
 
-evals: $(STAMP) ## score the extractor against the gold data and the generated variants
+evals: $(STAMP) ## score the extractor against the gold data, the variants and the wording suite; the LLM path against the oracle
 	$(BIN)/nianbao evals run
+	$(BIN)/nianbao evals run --suite oracle
 
 evals-smoke: $(STAMP) ## the fast eval subset (samples only)
 	$(BIN)/nianbao evals run --suite samples

@@ -1,6 +1,6 @@
 """``make bench``, LLM mode: calls and input tokens per report, measured from the scripted fake server's log.
 
-The fake (``tests/fakes/openai_server.py``) runs on 127.0.0.1 and answers like a careful reader; nothing
+The fake (``evals/fake_openai.py``) runs on 127.0.0.1 and answers like a careful reader; nothing
 leaves the machine. Input tokens are the fake's estimate of each request as sent (messages plus the schema):
 one token per CJK character, one per three other characters. Printed, never asserted (the tests assert).
 """
@@ -26,9 +26,9 @@ TOKEN_TARGET = 6000
 
 def bench_llm() -> None:
     """Run the samples and their variants in LLM mode against the fake; print calls and tokens per report."""
+    from evals.fake_openai import FakeOpenAI
+    from evals.oracle import oracle
     from service.llm import open_llm
-    from tests.fakes.openai_server import FakeOpenAI
-    from tests.fakes.oracle import oracle
 
     with FakeOpenAI(oracle(PINGTAN_READING)) as fake, tempfile.TemporaryDirectory() as tmp:
         settings = Settings(

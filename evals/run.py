@@ -157,6 +157,30 @@ def _review_summary() -> Summary:
     )
 
 
+def _oracle_summaries(cases: list[tuple[str, str, Path, dict[str, Any]]]) -> dict[str, Summary]:
+    """The LLM path against the oracle model (evals/llm_oracle.py): per mode, cells filled right, misreads kept."""
+    from evals.llm_oracle import report, run_oracle
+
+    scores = run_oracle([(name, source, gold) for name, _, source, gold in cases])
+    print("\n".join(report(scores)))
+    out = {}
+    for mode, s in scores.items():
+        refused = len(s.right_refused) / s.right_answered if s.right_answered else 0.0
+        out[f"oracle:{mode}"] = Summary(
+            cases=len(cases),
+            cell_accuracy=s.right / s.asked if s.asked else None,
+            table_accuracy={"filled": s.filled / s.asked if s.asked else 0.0, "right_refused": refused},
+            all_correct_rate=None,
+            findings_precision=None,
+            findings_recall=None,
+            per_rule={},
+            status_agreement=None,
+            cells=s.asked,
+            wrong_values=len(s.misreads_accepted),
+        )
+    return out
+
+
 def run_evals(
     suite: str = "all",
     *,
@@ -194,6 +218,8 @@ def run_evals(
         summaries["qa"] = _qa_summary(settings, client)
     if suite in ("review", "all") and gold_dir is None:
         summaries["review"] = _review_summary()
+    if suite == "oracle":
+        summaries = _oracle_summaries(_cases("all"))
     print(HEADER)
     for name, summary in summaries.items():
         print(_line(name, summary))
@@ -255,8 +281,10 @@ _AT_LEAST = ("cases", "cells")
 
 
 def _write_baseline(summaries: dict[str, Summary]) -> None:
+    """The groups of this run replace theirs in the baseline; the other groups are kept."""
     names = (*_METRICS, *_AT_MOST, *_AT_LEAST)
-    data = {g: {m: getattr(s, m) for m in names if getattr(s, m) is not None} for g, s in summaries.items()}
+    data = json.loads(BASELINE.read_text(encoding="utf-8")) if BASELINE.exists() else {}
+    data.update({g: {m: getattr(s, m) for m in names if getattr(s, m) is not None} for g, s in summaries.items()})
     BASELINE.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     print(f"baseline written: {BASELINE}")
 

@@ -53,7 +53,9 @@ def _parser() -> argparse.ArgumentParser:
     evals = sub.add_parser("evals", help="accuracy evaluation")
     evals_sub = evals.add_subparsers(dest="evals_command", required=True)
     run = evals_sub.add_parser("run", help="score the extractor against gold data; exit 1 on a regression")
-    run.add_argument("--suite", choices=["samples", "variants", "wording", "qa", "review", "all"], default="all")
+    run.add_argument(
+        "--suite", choices=["samples", "variants", "wording", "qa", "review", "oracle", "all"], default="all"
+    )
     run.add_argument(
         "--gold", type=Path, default=None, help="score the gold files of this folder (reports beside them) instead"
     )

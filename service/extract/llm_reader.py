@@ -54,6 +54,7 @@ PROSE_OF = {
 }
 ORDER = ("一", "二", "三", "四", "五", "六")
 MAX_SECTION_CHARS = 6000
+CONFIRM_READS = 3  # a second reading, and up to two more for a cell whose answer the row check refused
 PROSE_PARTS = (("一", 2400), ("五", 1500), ("六", 600))
 HEAD_CHARS = 300
 
@@ -97,10 +98,11 @@ def _show(value: Value) -> str:
 
 @dataclass
 class _Read:
-    """An accepted value from the model."""
+    """An accepted value from the model; ``choices``: how many values its row could give that cell."""
 
     value: Value
     evidence: Evidence
+    choices: int = 1
 
 
 @dataclass
@@ -151,15 +153,23 @@ class _Session:
         if not pending:
             return
         first = {p: self.filled.pop(p) for p in pending}
-        for table in TABLE_SECTION:
-            wanted = [p for p in reversed(first) if p.startswith(table + ".")]
-            if wanted:
-                self._ask_table(table, wanted, "extract_cells", "llm", {})
+        order = list(reversed(first))
+        for _ in range(CONFIRM_READS):
+            for table in TABLE_SECTION:
+                wanted = [p for p in order if p.startswith(table + ".")]
+                if wanted:
+                    self._ask_table(table, wanted, "extract_cells", "llm", {})
+            # an answer the row check refused says nothing about the cell: it is asked again, in yet another order
+            order = [p for p in order if p not in self.filled and p in self.rejected]
+            order = order[1:] + order[:1]
+            if not order:
+                break
         for path, read in first.items():
             again = self.filled.get(path)
             if again is not None and again.value == read.value:
                 read.evidence.confirmed = "second-read"
                 self.filled[path] = read
+                self.rejected.pop(path, None)
             else:
                 self.filled.pop(path, None)
                 seen = "空" if again is None else _show(again.value)
@@ -204,7 +214,7 @@ class _Session:
     def _accept(self, cell: CellAnswer, source: Source, method: str, prompt_ref: str) -> str:
         """Store the value when its evidence holds; else the reason it is not accepted ("" also for no answer)."""
         value: Value = cell.value
-        if value is None and blank_mark(cell.quote) is None:
+        if value is None and not cell.quote.strip():
             return ""  # the model did not find it either: the cell stays as the template left it
         span = source.find(cell.quote)
         if span is None:
@@ -218,14 +228,14 @@ class _Session:
         place = self.places.get(cell.path)
         if place is None:
             return "不是表格中的单元格"
-        reason = check(self.doc, place[0], place[1], value, span)
+        reason, choices = check(self.doc, place[0], place[1], value, span)
         if reason:
             return reason
         options = self.readings.get(cell.path)
         if options is not None and value not in options:  # the template's readings, narrowed by the prose
             return f"不是连写数字的可能读法之一（{'/'.join(_show(v) for v in options)}）"
-        raw = blank_mark(cell.quote) if value is None else None
-        self.filled[cell.path] = _Read(value, self._evidence(span, raw, method, prompt_ref))
+        raw = (blank_mark(cell.quote) or "") if value is None else None  # a blank at its position in the row
+        self.filled[cell.path] = _Read(value, self._evidence(span, raw, method, prompt_ref), choices)
         return ""
 
     def _evidence(self, span: tuple[int, int], raw: str | None, method: str, prompt_ref: str) -> Evidence:
@@ -242,12 +252,16 @@ class _Session:
         )
 
     def _failing(self) -> list[Finding]:
+        """Failing identities holding a value the model chose among several readings of its row."""
         values = self.values()
         single = any(p.startswith("applications.other_handling.") for p in values)
-        return [f for f in check_t3(values, single) + check_t4(values) if set(f.cells) & self.filled.keys()]
+        chosen = {p for p, read in self.filled.items() if read.choices > 1}
+        return [f for f in check_t3(values, single) + check_t4(values) if set(f.cells) & chosen]
 
     def _settle(self) -> None:
-        """Re-ask while an identity fails on a value the model gave; then drop what still breaks one."""
+        """Re-ask while an identity fails on a value the model chose among several readings of its row; then drop
+        the chosen values that still break one. A value that is the only reading of its row is what the report
+        prints: an identity it breaks is the report's own error (a finding), not a misreading."""
         for _ in range(self.max_rounds):
             failing = self._failing()
             if not failing:

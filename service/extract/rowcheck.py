@@ -101,23 +101,24 @@ def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
     return a[0] < b[1] and b[0] < a[1]
 
 
-def check(doc: Document, place: Place, column: int, value: Value, quote: tuple[int, int]) -> str:
-    """ "" when ``value`` is the number at ``column`` of the row its quote shows; else why not (one Chinese line)."""
+def check(doc: Document, place: Place, column: int, value: Value, quote: tuple[int, int]) -> tuple[str, int]:
+    """("", how many values the cell could have) when ``value`` is the number at ``column`` of the row its quote
+    shows; else (why not, in one Chinese line, 0)."""
     if place.spans:
         if not any(_overlaps(quote, span) for span in place.spans):
-            return "引文不在这一行（不是该单元格所在的行）"
+            return "引文不在这一行（不是该单元格所在的行）", 0
     elif place.official is not None:
         score = scorer(place.official_set).score(place.official.key, doc.text[quote[0] : quote[1]])
         if score < MIN_SCORE:
-            return "引文中没有这一行的标签"
+            return "引文中没有这一行的标签", 0
     elif not (place.region[0] <= quote[0] and quote[1] <= place.region[1]):
-        return "引文不在表四中"
+        return "引文不在表四中", 0
     at_column = _values_at(doc, place, column, quote)
     if value not in at_column:
         shown = "/".join("空" if v is None else f"{v:g}" for v in sorted(at_column, key=lambda v: (v is None, v or 0)))
         where = f"（该行第 {column + 1} 格可读作：{shown}）" if shown else "（引文读不出这一行的各格）"
-        return f"不是引文中这一行第 {column + 1} 格的数字{where}"
-    return ""
+        return f"不是引文中这一行第 {column + 1} 格的数字{where}", 0
+    return "", len(at_column)
 
 
 def _values_at(doc: Document, place: Place, column: int, quote: tuple[int, int]) -> set[Value]:

@@ -8,10 +8,10 @@ from typing import Any
 
 import pytest
 
+from evals.fake_openai import FakeOpenAI, Reply
 from service.config import Settings
 from service.schema.fields import COLUMN_KEYS
 from tests.conftest import SAMPLES
-from tests.fakes.openai_server import FakeOpenAI, Reply
 
 PINGTAN = SAMPLES / "pingtan-zone-2023.txt"
 FULL = SAMPLES / "003_9da54bdadbdcae0a.txt"  # every table read by the template reader

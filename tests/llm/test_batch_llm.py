@@ -13,6 +13,8 @@ from typing import Any
 
 import pytest
 
+from evals.fake_openai import Answer, FakeOpenAI, Reply, Slow
+from evals.oracle import oracle, prose_answer, sent_text
 from service.batch import collect_inputs, run_batch
 from service.cli import main
 from service.config import Settings
@@ -23,8 +25,6 @@ from service.ingest.document import Document
 from service.llm import open_llm
 from service.schema.record import Record, Source
 from tests.conftest import ROOT, SAMPLES
-from tests.fakes.openai_server import Answer, FakeOpenAI, Reply, Slow
-from tests.fakes.oracle import oracle, prose_answer, sent_text
 from tests.llm.conftest import FULL, PINGTAN, PINGTAN_TRUTH, llm_settings
 
 Serve = Callable[[Callable[[dict[str, Any]], Reply]], FakeOpenAI]

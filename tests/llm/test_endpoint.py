@@ -16,11 +16,11 @@ from typing import Any
 
 import pytest
 
+from evals.fake_openai import Answer, FakeOpenAI, RawText, Reply, Slow, Status, schema_name
+from evals.oracle import is_repair, oracle, prose_answer, requested_cells, sent_text
 from service.batch import extract_file, extract_file_llm
 from service.errors import ConfigError
 from service.llm import open_llm
-from tests.fakes.openai_server import Answer, FakeOpenAI, RawText, Reply, Slow, Status, schema_name
-from tests.fakes.oracle import is_repair, oracle, prose_answer, requested_cells, sent_text
 from tests.llm.conftest import FULL, GRANTED, PINGTAN, PINGTAN_TRUTH, llm_settings
 
 Serve = Callable[[Callable[[dict[str, Any]], Reply]], FakeOpenAI]
@@ -77,7 +77,7 @@ def test_a_fully_read_report_costs_one_prose_call_under_6000_tokens(serve: Serve
 def test_b_an_identity_broken_by_the_answer_is_named_in_the_re_ask(
     serve: Serve, tmp_path: Path, extra_cells_doc: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("service.extract.llm_reader.check", lambda *_: "")  # the re-ask guards what passes it
+    monkeypatch.setattr("service.extract.llm_reader.check", lambda *_: ("", 2))  # the re-ask guards what passes it
     shifted = dict(zip(GRANTED, [0, 0, 0, 0, 3, 0, 0], strict=True))
 
     def script(body: dict[str, Any]) -> Reply:

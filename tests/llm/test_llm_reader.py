@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from evals.oracle import CELL_LINE, cells_answer, prose_answer
 from service.config import Settings
 from service.errors import LLMError
 from service.extract.answers import ProseAnswer, TableAnswer
@@ -18,7 +19,6 @@ from service.prompts import Prompt
 from service.schema.record import Record, Source
 from tests.conftest import SAMPLES
 from tests.fakes.llm import FakeLLM
-from tests.fakes.oracle import CELL_LINE, cells_answer, prose_answer
 from tests.llm.conftest import FULL, GRANTED, PINGTAN, PINGTAN_TRUTH
 
 Truth = dict[str, int | float | None]
@@ -119,7 +119,7 @@ SHIFTED = dict(zip(GRANTED, [0, 0, 0, 0, 3, 0, 0], strict=True))
 @pytest.fixture
 def row_check_passes(monkeypatch: pytest.MonkeyPatch) -> None:
     """The identity re-ask guards what the row check lets through: here the row check lets everything through."""
-    monkeypatch.setattr("service.extract.llm_reader.check", lambda *_: "")
+    monkeypatch.setattr("service.extract.llm_reader.check", lambda *_: ("", 2))
 
 
 @pytest.mark.usefixtures("row_check_passes")

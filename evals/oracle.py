@@ -6,7 +6,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from tests.fakes.openai_server import Answer, Reply, schema_name, user_text
+from evals.fake_openai import Answer, Reply, schema_name, user_text
 
 CELL_LINE = re.compile(r"^- ([a-z_]+\.[a-z_]+\.[a-z_]+) \|", re.M)
 SENT = re.compile(r"<<<\n(.*?)\n>>>", re.S)
