@@ -223,8 +223,8 @@ def baseline_entry(before: dict[str, Any] | None, now: dict[str, Any]) -> dict[s
 def regressions(now: dict[str, Any], baseline: dict[str, Any] | None) -> list[str]:
     """Lines naming what got worse than the baseline: fewer cases, a lower rate, more wrong-question answers."""
     before = (baseline or {}).get(now.get("embedding", ""), baseline) if baseline else None
-    if not before or "cases" not in before:
-        return []
+    if not before or not isinstance(before.get("cases"), dict):
+        return []  # no Q&A figures of this embedder in the baseline yet
     worse = [
         f"qa cases {k}: {v} -> {now['cases'].get(k, 0)}"
         for k, v in before["cases"].items()
