@@ -35,12 +35,16 @@ FINDING_RULES: dict[str, tuple[str, ...]] = {
     "勾稽关系": ("T3-ROW", "T3-SUM", "T3-BAL", "T4-SUM", "NN"),
     "正文与表格": ("TX-NEW", "TX-CARRY-IN", "TX-DONE", "TX-CARRY-OUT", "TX-REVIEW", "TX-LIT", "TX-NORM"),
     "跨年衔接": ("Y-CARRY", "Y-NORM"),
+    "结转衔接": ("Y-CARRY",),
+    "文件存量": ("Y-NORM",),
     "照抄": ("Y-COPY",),
     "信息处理费": ("TX-FEE",),
     "缺表缺行": ("SHAPE",),
     "无法确定": ("AMBIGUOUS", "LLM"),
 }
-FindingKind = Literal["勾稽关系", "正文与表格", "跨年衔接", "照抄", "信息处理费", "缺表缺行", "无法确定"]
+FindingKind = Literal[
+    "勾稽关系", "正文与表格", "跨年衔接", "结转衔接", "文件存量", "照抄", "信息处理费", "缺表缺行", "无法确定"
+]
 Kind = Literal["镇", "乡", "街道", "区", "县", "市", "省", "功能区", "部门", "厅", "局"]
 
 

@@ -73,6 +73,8 @@ def test_findings_by_everyday_words() -> None:
     assert ask("有没有照抄去年的").findings == ["照抄"] and ask("有没有照抄去年的").years == []
     assert ask("哪些报告正文和表格矛盾").findings == ["正文与表格"]
     assert ask("哪些报告没写信息处理费").findings == ["信息处理费"]
+    assert ask("哪些单位的结转数前后对不上").findings == ["结转衔接"]
+    assert ask("哪些报告有重复申请").findings == [] and ask("哪些报告有重复申请").subjects[0].row == "重复申请"
 
 
 @pytest.mark.parametrize(
