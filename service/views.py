@@ -22,10 +22,11 @@ ERRORS_ZH: tuple[tuple[str, str], ...] = (
     (r"^binary file, not text$", "二进制文件，不是文本"),
     (r"^unreadable encoding.*", "无法识别的文字编码（既不是 UTF-8 也不是 GB18030）"),
     (r"^encrypted PDF.*", "PDF 已加密（需要密码）"),
-    (r"^PDF has no text layer.*", "PDF 没有文字层（可能是扫描件），不支持 OCR"),
+    (r"^PDF has no text layer.*", "PDF 没有文字层（可能是扫描件），不支持文字识别"),
     (r"^PDF has (\d+) pages, more than the limit of (\d+)$", r"PDF 有 \1 页，超过上限 \2 页"),
     (r"^damaged PDF(?: page (\d+))?.*", "PDF 已损坏"),
     (r"^corrupt DOCX.*", "DOCX 文件已损坏"),
+    (r"^unreadable HTML.*", "无法解析的 HTML 文件"),
     (r"^file too large \((.*) MB > (.*) MB\)$", r"文件过大（\1 MB，上限 \2 MB）"),
     (r"^unsupported file type (.*)$", r"不支持的文件类型 \1"),
     (

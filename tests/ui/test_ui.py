@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import socket
 import threading
@@ -122,6 +123,32 @@ def test_timeline_and_findings_tables(services: Services) -> None:
     problems = findings_rows(stored_records(services, "", ""))
     assert ["平潭综合实验区", 2023, "AMBIGUOUS", "提示"] in [row[:4] for row in problems]
     assert any(row[2] == "TX-FEE" and row[0] == "初麻乡" for row in problems)
+
+
+def test_reader_errors_in_chinese() -> None:
+    from service.extract.reader import NOT_A_REPORT
+    from service.views import error_zh
+
+    messages = [
+        "empty file",
+        "binary file, not text",
+        "unreadable encoding (neither UTF-8 nor GB18030)",
+        "encrypted PDF (password required)",
+        "PDF has no text layer (scanned images?); OCR is not supported",
+        "PDF has 300 pages, more than the limit of 200",
+        "damaged PDF page 3 (PdfminerException)",
+        "corrupt DOCX (BadZipFile)",
+        "unreadable HTML (ParserError)",
+        "file too large (60 MB > 50 MB)",
+        "unsupported file type '.doc'",
+        NOT_A_REPORT,
+        "cannot read file (Permission denied)",
+        "internal error while reading (ValueError: x)",
+    ]
+    chinese = [error_zh(m) for m in messages]
+    for text in chinese:  # format names, units and the file's own extension may stay
+        assert not re.search(r"[A-Za-z]", re.sub(r"'[^']*'|PDF|DOCX|HTML|UTF-8|GB18030|MB", "", text)), text
+    assert chinese[5] == "PDF 有 300 页，超过上限 200 页" and chinese[9] == "文件过大（60 MB，上限 50 MB）"
 
 
 def test_safe_upload_names() -> None:
