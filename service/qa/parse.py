@@ -1,8 +1,8 @@
 """The offline parser: an everyday question -> a :class:`~service.qa.query.Query`.
 
 Order of reading: body names and regions first (their spans are masked, so 各 inside 巨各庄 is not "every"), then
-years, finding words, the subject (longest catalogue word first; generic words like 收到/申请 yield to a specific
-row), group words (各镇, 区县, 部门), the operation, and text questions. What looks like a body name but matches
+finding words, years, the operation, the subject (longest catalogue word first; generic words like 收到/申请 yield
+to a specific row), group words (各镇, 区县, 部门), and text questions. What looks like a body name but matches
 no stored body is kept as unmatched. A follow-up (那…呢, 还有…) takes what it does not say from the previous query.
 """
 
@@ -126,7 +126,7 @@ def _years(text: str, q: Query, stored: list[int]) -> str:
 
 
 def _bodies(text: str, q: Query, directory: Directory) -> str:
-    grouped = re.search(GROUP + r"|区县|县区|乡镇|街道|部门", text) is not None
+    """Stored bodies and regions (a place followed by a group word is a region, else the body of that name)."""
     for match in directory.find(text):
         after = text[match.end : match.end + 6]
         is_region = bool(match.region) and (
@@ -137,8 +137,6 @@ def _bodies(text: str, q: Query, directory: Directory) -> str:
         else:
             q.bodies += [i for i in match.issuers if i not in q.bodies]
         text = _mask(text, match.start, match.end)
-    if not grouped:
-        q.regions = [r for r in q.regions if r not in q.bodies]
     return text
 
 
