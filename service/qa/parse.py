@@ -74,6 +74,12 @@ _NOT_BODY = re.compile(
     r"^(?:各|全|本|我|该|每|所有|哪|这|那|几|多少|全部|以下|下辖|下属|上级|省直|市直|县直|区直|城区|市区|地区|辖区|"
     r"社区|小区|专区|园区|政区|行政区|管理局|委员会)|乡镇|区县|县区|县市|部门|单位|报告|年报"
 )
+# every catalogue word (rows and columns), longest first
+WORDS = sorted(
+    [(w, "row", r.name) for r in ROWS for w in r.words]
+    + [(w, "col", name) for table in (APPLICANT_WORDS, REVIEW_WORDS, T2_WORDS) for name, _, ws in table for w in ws],
+    key=lambda w: -len(w[0]),
+)
 _CN_DIGITS = {"一": 1, "两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 
 
@@ -160,11 +166,10 @@ def _findings(text: str, q: Query) -> str:
 
 def _subjects(text: str, q: Query) -> str:
     found: list[tuple[int, int, str, str]] = []  # start, end, kind (row|col), name
-    words = [(w, "row", r.name) for r in ROWS for w in r.words]
-    tables = (APPLICANT_WORDS, REVIEW_WORDS, T2_WORDS)
-    words += [(w, "col", name) for table in tables for name, _, ws in table for w in ws]
     taken = [False] * len(text)
-    for word, kind, name in sorted(words, key=lambda w: -len(w[0])):
+    for word, kind, name in WORDS:
+        if word not in text:
+            continue
         for m in re.finditer(re.escape(word), text):
             if any(taken[m.start() : m.end()]):
                 continue
