@@ -81,6 +81,11 @@ class NumberAnswer:
             self.facts.add(round(value, 4))
         return num(value)
 
+    def named(self, points: list[Point]) -> str:
+        """巨各庄镇 2023年、… (the years shown are facts of the answer)."""
+        self.facts |= {float(p.year) for p in points if p.year}
+        return "、".join(who(p.issuer, p.year) for p in points)
+
     def unit(self, s: Subject) -> str:
         return ROW_BY_NAME[s.row].unit
 
@@ -176,7 +181,7 @@ def _ranked(out: NumberAnswer, pair: tuple[Subject, list[Point]]) -> None:
             out.cited += p.cells
         out.items = [Item(issuer=p.issuer, year=p.year, value=p.value) for p in order]
     if blank:
-        out.lines.append("未填报（未参与比较）：" + "、".join(who(p.issuer, p.year) for p in blank))
+        out.lines.append("未填报（未参与比较）：" + out.named(blank))
 
 
 def _total(out: NumberAnswer, series: list[tuple[Subject, list[Point]]]) -> None:
@@ -203,7 +208,7 @@ def _total(out: NumberAnswer, series: list[tuple[Subject, list[Point]]]) -> None
         out.items.append(Item(issuer=p.issuer, year=p.year, value=p.value))
     blank = [p for _, p in every if p.value is None]
     if blank:
-        out.lines.append("未填报（未计入）：" + "、".join(who(p.issuer, p.year) for p in blank))
+        out.lines.append("未填报（未计入）：" + out.named(blank))
 
 
 def _filtered(out: NumberAnswer, pair: tuple[Subject, list[Point]]) -> None:
@@ -218,7 +223,7 @@ def _filtered(out: NumberAnswer, pair: tuple[Subject, list[Point]]) -> None:
     )
     blank = [p for p in pts if p.value is None]
     if blank:
-        out.lines.append("未填报（不计）：" + "、".join(who(p.issuer, p.year) for p in blank))
+        out.lines.append("未填报（不计）：" + out.named(blank))
     out.cited += [c for p in hits for c in p.cells]
     out.items = [Item(issuer=p.issuer, year=p.year, value=p.value) for p in hits]
     out.value = float(len(hits))

@@ -67,6 +67,9 @@ _UNKNOWN_BODY = re.compile(
     r"((?:[\u4e00-\u9fff]{2,5}?[省市])?(?:[\u4e00-\u9fff]{2,6}?[区县])?[\u4e00-\u9fff]{2,6}?"
     r"(?:街道|镇|乡|区|县|市|省|厅|局|委员会|委|办公室|管委会))"
 )
+_BODY_TAIL = re.compile(
+    r"人民政府|政府|办公室|办公厅|管委会|[\u4e00-\u9fff]{1,8}?(?:厅|局|委员会|委|办|中心)(?![\u4e00-\u9fff]{0,2}(?:区|县|镇|乡))"
+)
 _LEAD_IN = re.compile(
     r"^(?:请问|请|查询|查一下|查查|查|看看|看一下|告诉我|帮我|那么|那|和|与|及|跟|对比|比较|关于|在|的)+"
 )
@@ -138,6 +141,11 @@ def _bodies(text: str, q: Query, directory: Directory) -> str:
         is_region = bool(match.region) and (
             not match.issuers or re.match(r"(?:的)?" + GROUP + r"|(?:的)?(?:区县|县区|乡镇|街道|部门|下)", after)
         )
+        tail = _BODY_TAIL.match(after) if not match.issuers else None
+        if tail:  # 上海市人民政府, 上海市教育局: a body of that place, not stored
+            q.unmatched.append(match.text + tail.group(0))
+            text = _mask(text, match.start, match.end + tail.end())
+            continue
         if is_region:
             q.regions.append(match.text)
         else:

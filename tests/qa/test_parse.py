@@ -91,6 +91,9 @@ def test_what_matched_nothing_is_kept_and_named() -> None:
     assert q.unmatched == ["溪翁庄镇"] and q.bodies == ["巨各庄镇"]
     assert understood(q, ["巨各庄镇"]).endswith("；没有找到“溪翁庄镇”")
     assert ask("巨各庄镇第一季度收到多少申请").unsupported == ["第一季度"]
+    for name in ("淮安市人民政府", "淮安市教育局", "河北省人民政府"):  # a place that is stored, a body that is not
+        q = ask(f"{name}的行政诉讼有多少件")
+        assert q.unmatched == [name] and q.regions == [] and q.bodies == [], name
     assert ask("洪泽区比上年增加了多少").route == "none"  # which number: not said
 
 
