@@ -8,6 +8,7 @@ import html
 import io
 import json
 import os
+import re
 import tempfile
 import threading
 from collections.abc import Callable
@@ -18,8 +19,7 @@ from service.app import Services
 from service.config import Settings
 from service.errors import ServiceError
 from service.export import write_xlsx
-from service.locate.sections import SECTION_NAMES
-from service.qa.answer import Answer
+from service.qa.model import Answer
 from service.schema.fields import (
     APPLICANT_COLUMNS,
     REVIEW_COLUMNS,
@@ -28,6 +28,7 @@ from service.schema.fields import (
     t2_rows,
     t3_rows,
 )
+from service.views import answer_html, error_zh, method_zh, report_choices
 
 CSS = """
 .nb-table {border-collapse: collapse; font-size: 13px; margin-bottom: 12px}
@@ -36,13 +37,16 @@ CSS = """
 .nb-error {background: #f8c9c9} .nb-warning {background: #ffe7a8} .nb-ambiguous {background: #e0d4ff}
 .nb-table details summary {cursor: pointer; list-style: none}
 .nb-table details small {display: block; max-width: 320px; text-align: left; color: #444}
+.nb-table td.nb-focus {outline: 3px solid #d33; background: #fff3c4}
+#examples button {font-size: 13px}
 """
 EXAMPLES = [
-    "巨各庄镇2023年行政复议总数是多少",
-    "哪个乡镇收到的申请最多",
-    "这些报告一共收到多少件申请",
-    "哪些报告的正文与表格不一致",
-    "巨各庄镇在依申请公开方面存在什么问题？",
+    "巨各庄镇2023年行政复议有几件",
+    "哪个镇收到的申请最多",
+    "各镇一共收到多少申请",
+    "洪泽区的公开率是多少",
+    "哪些报告的数字对不上",
+    "巨各庄镇有哪些短板",
 ]
 STATUS_ZH = {"ok": "正常", "needs_review": "需复核", "failed": "读取失败"}
 
@@ -51,17 +55,8 @@ STATUS_ZH = {"ok": "正常", "needs_review": "需复核", "failed": "读取失�
 
 
 def format_answer(result: Answer) -> str:
-    """An answer as Markdown: the text, then each citation as an expandable source passage."""
-    parts = [html.escape(result.answer).replace("\n", "<br>")]
-    for n, c in enumerate(result.citations, 1):
-        where = f"{c.issuer or ''} {c.year or ''}年 {c.section}、{SECTION_NAMES.get(c.section, '')}"
-        label = f" · {html.escape(c.label)}" if c.label else ""
-        page = f" · 第{c.page}页" if c.page else ""
-        parts.append(
-            f"<details><summary>[{n}] {html.escape(where)}{label}{page}</summary>"
-            f"<blockquote>{html.escape(c.quote)}</blockquote></details>"
-        )
-    return "\n".join(parts)
+    """An answer as HTML: what was understood, the text, then each source (cell or passage) with its link."""
+    return answer_html(result)
 
 
 def chat_reply(
@@ -76,6 +71,17 @@ def chat_reply(
     except ServiceError as exc:
         return f"出错了：{exc}"
     return format_answer(result)
+
+
+def chat_turn(
+    services: Services, message: str, history: list[dict[str, Any]] | None, issuer: str | None, year: str | None
+) -> tuple[list[dict[str, Any]], str]:
+    """The send handler: the conversation with this question and its answer appended; the box emptied."""
+    history = list(history or [])
+    if not message or not message.strip():
+        return history, ""
+    reply = chat_reply(services, message, history, issuer, year)
+    return [*history, {"role": "user", "content": message}, {"role": "assistant", "content": reply}], ""
 
 
 def mode_badge(services: Services) -> str:
@@ -99,35 +105,42 @@ def _marks(record: dict[str, Any]) -> dict[str, str]:
     return marks
 
 
-def _cell(record: dict[str, Any], path: str, value: Any, marks: dict[str, str]) -> str:
+def _cell(record: dict[str, Any], path: str, value: Any, marks: dict[str, str], focus: str | None = None) -> str:
     ev = (record.get("evidence") or {}).get(path) or {}
     shown = "" if value is None else (int(value) if isinstance(value, float) and value.is_integer() else value)
     text = html.escape(str(shown)) if shown != "" else "<i>空</i>"
-    css = f' class="nb-{marks[path]}"' if path in marks else ""
+    classes = ([f"nb-{marks[path]}"] if path in marks else []) + (["nb-focus"] if path == focus else [])
+    css = f' id="cell-{html.escape(path)}"' + (f' class="{" ".join(classes)}"' if classes else "")
     detail = ""
     if ev:
         page = f"第{ev['page']}页 " if ev.get("page") else ""
         raw = f"原文“{ev.get('raw', '')}” " if ev.get("raw") not in (None, "") else ""
-        detail = f"<small>{html.escape(page + raw)}{html.escape(ev.get('quote', ''))}（{ev.get('method', '')}）</small>"
-    return f"<td{css}><details><summary>{text}</summary>{detail}</details></td>" if detail else f"<td{css}>{text}</td>"
+        how = method_zh(str(ev.get("method", "")))
+        detail = f"<small>{html.escape(page + raw)}{html.escape(ev.get('quote', ''))}（{html.escape(how)}）</small>"
+    opened = " open" if path == focus else ""
+    cell = f"<details{opened}><summary>{text}</summary>{detail}</details>" if detail else text
+    return f"<td{css}>{cell}</td>"
 
 
-def record_html(record: dict[str, Any]) -> str:
-    """The three official tables with Chinese labels; cells coloured by findings; evidence on click."""
+def record_html(record: dict[str, Any], focus: str | None = None) -> str:
+    """The three official tables with Chinese labels; cells coloured by findings; evidence on click; ``focus`` (a
+    cell path) outlined and opened."""
     meta = record.get("meta") or {}
     title = html.escape(
         f"{meta.get('issuer') or '（未识别单位）'} {meta.get('year') or ''}年 · "
         f"{STATUS_ZH.get(record.get('status', ''), '')} · {record['source']['file']}"
     )
     if record.get("status") == "failed":
-        return f"<h4>{title}</h4><p>无法读取：{html.escape(record.get('error', ''))}</p>"
+        return f"<h4>{title}</h4><p>无法读取：{html.escape(error_zh(record.get('error', '')))}</p>"
     marks = _marks(record)
     t2, t3, t4 = record.get("active_disclosure") or {}, record.get("applications") or {}, record.get("reviews") or {}
     out = [f"<h4>{title}</h4>", "<b>表二 主动公开政府信息情况</b><table class='nb-table'>"]
     for row in t2_rows(meta.get("format_version")):
         cells = t2.get(row.key) or {}
         heads = "".join(f"<th>{html.escape(label)}</th>" for _, label in row.cells)
-        values = "".join(_cell(record, f"active_disclosure.{row.key}.{k}", cells.get(k), marks) for k, _ in row.cells)
+        values = "".join(
+            _cell(record, f"active_disclosure.{row.key}.{k}", cells.get(k), marks, focus) for k, _ in row.cells
+        )
         out.append(f"<tr><td class='label'>{row.block} {row.label}</td>{heads}</tr><tr><td></td>{values}</tr>")
     out.append("</table><b>表三 收到和处理政府信息公开申请情况</b><table class='nb-table'><tr><th></th>")
     out.append("".join(f"<th>{label}</th>" for _, label in APPLICANT_COLUMNS) + "</tr>")
@@ -136,14 +149,15 @@ def record_html(record: dict[str, Any]) -> str:
             continue
         label = f"{t3row.group} {t3row.label}" if t3row.group else t3row.label
         values = "".join(
-            _cell(record, f"applications.{t3row.key}.{c}", t3[t3row.key].get(c), marks) for c, _ in APPLICANT_COLUMNS
+            _cell(record, f"applications.{t3row.key}.{c}", t3[t3row.key].get(c), marks, focus)
+            for c, _ in APPLICANT_COLUMNS
         )
         out.append(f"<tr><td class='label'>{html.escape(label)}</td>{values}</tr>")
     out.append("</table><b>表四 政府信息公开行政复议、行政诉讼情况</b><table class='nb-table'><tr><th></th>")
     out.append("".join(f"<th>{label}</th>" for _, label in REVIEW_COLUMNS) + "</tr>")
     for group, label in REVIEW_GROUPS:
         values = "".join(
-            _cell(record, f"reviews.{group}.{c}", (t4.get(group) or {}).get(c), marks) for c, _ in REVIEW_COLUMNS
+            _cell(record, f"reviews.{group}.{c}", (t4.get(group) or {}).get(c), marks, focus) for c, _ in REVIEW_COLUMNS
         )
         out.append(f"<tr><td class='label'>{label}</td>{values}</tr>")
     out.append("</table>")
@@ -154,7 +168,7 @@ def findings_markdown(record: dict[str, Any]) -> str:
     """The findings of a record in plain Chinese."""
     name = (record.get("meta") or {}).get("issuer") or record["source"]["file"]
     if record.get("status") == "failed":
-        return f"**{name}**：无法读取（{record.get('error', '')}）"
+        return f"**{name}**：无法读取（{error_zh(record.get('error', ''))}）"
     findings = record.get("findings", [])
     if not findings:
         return f"**{name}**：未发现问题，表格勾稽关系成立。"
@@ -301,6 +315,39 @@ def export_records(services: Services, issuer: str | None, year: str | None, sta
     return str(path)
 
 
+EVAL_GROUPS = {
+    "all": "全部",
+    "samples": "样本报告",
+    "injected": "注入错误的变体",
+    "variants (all layouts)": "全部版式变体",
+}
+EVAL_METRICS = {
+    "cell_accuracy": "单元格准确率",
+    "all_correct_rate": "全部正确的报告",
+    "findings_precision": "问题查准率",
+    "findings_recall": "问题查全率",
+    "status_agreement": "状态一致",
+}
+
+
+def eval_table(output: str) -> str:
+    """The eval run's figures as a Chinese table (read from the JSON reports the run wrote) and its regressions."""
+    lines = ["| 组 | 用例 | " + " | ".join(EVAL_METRICS.values()) + " |", "|---" * (len(EVAL_METRICS) + 2) + "|"]
+    for md in re.findall(r"^report: (.+)\.md$", output, re.MULTILINE):
+        summaries = json.loads(Path(md + ".json").read_text(encoding="utf-8")).get("summaries", {})
+        for group, figures in summaries.items():
+            name = EVAL_GROUPS.get(group, group.replace("variant:", "版式变体："))
+            cells = " | ".join(f"{figures[m]:.2%}" for m in EVAL_METRICS)
+            lines.append(f"| {name} | {figures['cases']} | {cells} |")
+    names = EVAL_GROUPS | {f"{k}:": f"{v}:" for k, v in EVAL_METRICS.items()} | EVAL_METRICS
+    worse = [
+        "- 退步：" + " ".join(names.get(w, w) for w in line.split()[1:])
+        for line in output.splitlines()
+        if line.startswith("REGRESSION ")
+    ]
+    return "\n".join(lines + [""] + worse)
+
+
 def run_eval_suite() -> str:
     """The evals handler: samples and generated variants, compared with the baseline."""
     from evals.run import run_evals
@@ -308,8 +355,19 @@ def run_eval_suite() -> str:
     buffer = io.StringIO()
     with contextlib.redirect_stdout(buffer):
         code = run_evals("samples") or run_evals("variants")
-    verdict = "与基线相比没有退步。" if code == 0 else "与基线相比有退步，见下方明细。"
-    return f"{verdict}\n\n```\n{buffer.getvalue()}\n```"
+    verdict = "与基线相比没有退步。" if code == 0 else "与基线相比有退步，见下表。"
+    return f"{verdict}\n\n{eval_table(buffer.getvalue())}"
+
+
+def open_report(services: Services, report_id: str | None, cell: str | None = None) -> tuple[str, str]:
+    """The Records view's viewer: one stored report as the official tables (a cell outlined), and its findings."""
+    if not report_id:
+        return "", ""
+    store, _ = services.library
+    record = store.record(report_id)
+    if record is None:
+        return "", f"库中没有编号为 {html.escape(report_id)} 的报告。"
+    return record_html(record, focus=cell or None), findings_markdown(record)
 
 
 # ---- layout and wiring ------------------------------------------------------------------------------------------
@@ -324,64 +382,73 @@ def build_ui(services: Services) -> Any:
     years = [""] + [str(y) for y in sorted(store.years())]
     with gr.Blocks(title="nianbao 政府信息公开年报") as demo:
         gr.Markdown("## nianbao · 政府信息公开工作年度报告 解析、核对与问答")
-        gr.Markdown(mode_badge(services), elem_id="mode-badge")
-        with gr.Tab("问答"):
-            with gr.Row():
-                issuer = gr.Dropdown(issuers, value="", label="单位（可选）", allow_custom_value=True)
-                year = gr.Dropdown(years, value="", label="年度（可选）", allow_custom_value=True)
-
-            def respond(message: str, history: list[dict[str, Any]], issuer: str, year: str) -> str:
-                return chat_reply(services, message, history, issuer, year)
-
-            gr.ChatInterface(
-                respond,
-                additional_inputs=[issuer, year],
-                examples=[[q, "", ""] for q in EXAMPLES],
-                chatbot=gr.Chatbot(height=420, label="回答（数字来自表格单元格，点开来源看原文）"),
-                textbox=gr.Textbox(placeholder="例如：哪个乡镇收到的申请最多", elem_id="question"),
-                api_name="respond",
-            )
-        with gr.Tab("解析文件"):
-            files = gr.File(
-                label="年报文件（txt md html pdf docx，可多选）",
-                file_count="multiple",
-                file_types=[".txt", ".md", ".html", ".htm", ".pdf", ".docx"],
-                elem_id="upload",
-            )
-            add = gr.Checkbox(value=True, label="同时加入报告库（用于问答）")
-            run = gr.Button("解析", variant="primary", elem_id="extract-button")
-            notes = gr.Markdown(elem_id="findings")
-            tables = gr.HTML(elem_id="tables")
-            downloads = gr.File(label="下载 JSON / XLSX", file_count="multiple")
-        with gr.Tab("报告库"):
-            with gr.Row():
-                f_issuer = gr.Dropdown(issuers, value="", label="单位", allow_custom_value=True)
-                f_year = gr.Dropdown(years, value="", label="年度", allow_custom_value=True)
-                f_status = gr.Dropdown(["", *STATUS_ZH.values()], value="", label="状态")
-                refresh = gr.Button("刷新")
-                export = gr.Button("导出 XLSX")
-            table = gr.Dataframe(headers=RECORD_COLUMNS, interactive=False, wrap=True)
-            exported = gr.File(label="导出的文件")
-            gr.Markdown("**单位时间线**（选择单位后按年度并列；跨年核对见下方问题列表中的 Y-CARRY、Y-NORM、Y-COPY）")
-            timeline = gr.Dataframe(interactive=False, wrap=True, elem_id="timeline")
-            problems = gr.Dataframe(
-                headers=["单位", "年度", "规则", "严重程度", "说明"],
-                interactive=False,
-                wrap=True,
-                label="发现的问题（含跨报告核对）",
-            )
-            with gr.Row():
-                plot_received = gr.BarPlot(
-                    x="报告", y="新收申请", color="年度", title="各报告收到的申请", x_label_angle=-30
+        gr.Markdown(mode_badge(services) + "　·　[接口文档](/docs)", elem_id="mode-badge")
+        with gr.Tabs(selected="chat") as tabs:
+            with gr.Tab("问答", id="chat"):
+                with gr.Row():
+                    issuer = gr.Dropdown(issuers, value="", label="单位（可选）", allow_custom_value=True)
+                    year = gr.Dropdown(years, value="", label="年度（可选）", allow_custom_value=True)
+                chatbot = gr.Chatbot(
+                    height=460, label="回答（先写明程序理解的问题；数字由代码从表格单元格计算，点开来源看原文）"
                 )
-                plot_handled = gr.BarPlot(
-                    x="报告", y="件数", color="办理结果", title="申请的办理结果", x_label_angle=-30
+                with gr.Row():
+                    box = gr.Textbox(
+                        placeholder="例如：哪个镇收到的申请最多", show_label=False, scale=8, elem_id="question"
+                    )
+                    send = gr.Button("发送", variant="primary", scale=1, elem_id="send")
+                gr.Markdown("**示例问题**（点击即提问）：")
+                with gr.Row(elem_id="examples"):
+                    example_buttons = [gr.Button(q, size="sm") for q in EXAMPLES]
+                clear = gr.Button("清空对话", size="sm")
+            with gr.Tab("解析文件"):
+                files = gr.File(
+                    label="年报文件（txt md html pdf docx，可多选）",
+                    file_count="multiple",
+                    elem_id="upload",
                 )
-            plot_findings = gr.BarPlot(x="报告", y="问题数", title="各报告发现的问题", x_label_angle=-30)
-        with gr.Tab("评测"):
-            gr.Markdown("用人工核对的标准答案（evals/gold）和生成的版式变体评测解析准确率，并与基线比较。")
-            run_evals = gr.Button("运行评测")
-            eval_out = gr.Markdown()
+                add = gr.Checkbox(value=True, label="同时加入报告库（用于问答）")
+                run = gr.Button("解析", variant="primary", elem_id="extract-button")
+                notes = gr.Markdown(elem_id="findings")
+                tables = gr.HTML(elem_id="tables")
+                downloads = gr.File(label="下载 JSON / XLSX", file_count="multiple")
+            with gr.Tab("报告库", id="records"):
+                with gr.Row():
+                    picker = gr.Dropdown(
+                        report_choices(store.reports()), value=None, label="打开一份报告", scale=4, elem_id="picker"
+                    )
+                    cell = gr.Textbox(visible=False)
+                report_view = gr.HTML(elem_id="report-view")
+                report_findings = gr.Markdown()
+                with gr.Row():
+                    f_issuer = gr.Dropdown(issuers, value="", label="单位", allow_custom_value=True)
+                    f_year = gr.Dropdown(years, value="", label="年度", allow_custom_value=True)
+                    f_status = gr.Dropdown(["", *STATUS_ZH.values()], value="", label="状态")
+                    refresh = gr.Button("刷新")
+                    export = gr.Button("导出 XLSX")
+                table = gr.Dataframe(headers=RECORD_COLUMNS, interactive=False, wrap=True)
+                exported = gr.File(label="导出的文件")
+                gr.Markdown(
+                    "**单位时间线**（选择单位后按年度并列；跨年核对见下方问题列表中的 Y-CARRY、Y-NORM、Y-COPY）"
+                )
+                timeline = gr.Dataframe(interactive=False, wrap=True, elem_id="timeline")
+                problems = gr.Dataframe(
+                    headers=["单位", "年度", "规则", "严重程度", "说明"],
+                    interactive=False,
+                    wrap=True,
+                    label="发现的问题（含跨报告核对）",
+                )
+                with gr.Row():
+                    plot_received = gr.BarPlot(
+                        x="报告", y="新收申请", color="年度", title="各报告收到的申请", x_label_angle=-30
+                    )
+                    plot_handled = gr.BarPlot(
+                        x="报告", y="件数", color="办理结果", title="申请的办理结果", x_label_angle=-30
+                    )
+                plot_findings = gr.BarPlot(x="报告", y="问题数", title="各报告发现的问题", x_label_angle=-30)
+            with gr.Tab("评测"):
+                gr.Markdown("用人工核对的标准答案（evals/gold）和生成的版式变体评测解析准确率，并与基线比较。")
+                run_evals = gr.Button("运行评测")
+                eval_out = gr.Markdown()
 
         def on_extract(fs: list[str] | None, a: bool, progress: Any = gr.Progress()) -> tuple[str, str, list[str]]:  # noqa: B008
             return extract_files(services, fs, a, lambda frac, desc: progress(frac, desc=desc))
@@ -400,13 +467,50 @@ def build_ui(services: Services) -> Any:
                 found,
                 {"headers": [str(h) for h in line[0]], "data": line[1:]} if line else None,
                 findings_rows(records),
+                gr.update(choices=report_choices(services.library[0].reports())),
             )
 
-        outputs = [table, plot_received, plot_handled, plot_findings, timeline, problems]
+        outputs = [table, plot_received, plot_handled, plot_findings, timeline, problems, picker]
         for trigger in (refresh.click, demo.load):
             trigger(show_records, [f_issuer, f_year, f_status], outputs)
         export.click(lambda i, y, s: export_records(services, i, y, s), [f_issuer, f_year, f_status], exported)
         run_evals.click(run_eval_suite, None, eval_out)
+
+        def turn(message: str, history: list[dict[str, Any]], i: str, y: str) -> tuple[list[dict[str, Any]], str]:
+            return chat_turn(services, message, history, i, y)
+
+        ask = [box, chatbot, issuer, year]
+        send.click(turn, ask, [chatbot, box], api_visibility="private")
+        box.submit(turn, ask, [chatbot, box], api_visibility="private")
+        for button in example_buttons:
+            button.click(turn, [button, chatbot, issuer, year], [chatbot, box], api_visibility="private")
+        clear.click(lambda: ([], ""), None, [chatbot, box], api_visibility="private")
+
+        def respond(message: str, i: str, y: str) -> str:
+            """One question (no history) → the answer as HTML."""
+            return chat_reply(services, message, [], i, y)
+
+        gr.api(respond, api_name="respond")  # type: ignore[attr-defined]
+
+        def show_report(report_id: str | None, path: str) -> tuple[str, str]:
+            return open_report(services, report_id, path)
+
+        picker.input(show_report, [picker, cell], [report_view, report_findings], api_visibility="private")
+
+        def from_link(request: gr.Request) -> tuple[Any, ...]:
+            """``?report=<id>&cell=<path>`` opens the Records view at that report and cell."""
+            params = dict(request.query_params) if request else {}
+            report_id, path = params.get("report"), params.get("cell", "")
+            if not report_id:
+                return gr.update(), gr.update(), gr.update(), gr.update(), gr.update()
+            view, found = open_report(services, report_id, path)
+            return gr.update(selected="records"), gr.update(value=report_id), path, view, found
+
+        from_link.__annotations__ = {"request": gr.Request}  # gradio reads the hint; gr is not a module global
+        scroll = "() => setTimeout(() => document.querySelector('.nb-focus')?.scrollIntoView({block: 'center'}), 300)"
+        demo.load(from_link, None, [tabs, picker, cell, report_view, report_findings], api_visibility="private").then(
+            None, None, None, js=scroll
+        )
     return demo
 
 
@@ -423,7 +527,7 @@ def create_app(settings: Settings, *, warm: bool = False) -> Any:
         threading.Thread(target=services.ask, args=("平台建设情况",), daemon=True).start()
     api = create_api(services)
     return gr.mount_gradio_app(
-        api, build_ui(services), path="/", css=CSS, max_file_size=f"{int(settings.max_file_mb)}mb", footer_links=["api"]
+        api, build_ui(services), path="/", css=CSS, max_file_size=f"{int(settings.max_file_mb)}mb", footer_links=[]
     )
 
 

@@ -9,6 +9,7 @@ import time
 from pathlib import Path
 
 from evals.bench_llm import bench_llm
+from evals.region import fill
 from service.batch import run_batch
 from service.config import Settings
 from service.extract.reader import read_record
@@ -107,19 +108,27 @@ def bench_qa() -> None:
             f"computed, the rest from the text-hash cache)"
         )
         store, index = open_library(Settings(home=big))
-        questions = json.loads((Path(__file__).resolve().parent / "qa" / "questions.json").read_text(encoding="utf-8"))
+        fill(store)  # the made-up region of the everyday questions: 84 more reports, 2019–2025
+        qa = Path(__file__).resolve().parent / "qa"
+        start = time.perf_counter()
         answer("预热", store=store, index=index)
-        times = []
-        for _ in range(2):
-            for item in questions:
-                t0 = time.perf_counter()
-                answer(item["question"], store=store, index=index, history=item.get("history", []))
-                times.append(time.perf_counter() - t0)
-        times.sort()
         print(
-            f"questions over 1,000 reports: p50 {times[len(times) // 2] * 1000:.0f} ms, "
-            f"p95 {times[int(len(times) * 0.95)] * 1000:.0f} ms over {len(times)} answers (target ≤ 300 ms p95)"
+            f"first question after the store changed (names, kinds and regions of every body): "
+            f"{(time.perf_counter() - start) * 1000:.0f} ms"
         )
+        for name in ("questions.json", "everyday.json"):
+            questions = json.loads((qa / name).read_text(encoding="utf-8"))
+            times = []
+            for _ in range(2):
+                for item in questions:
+                    t0 = time.perf_counter()
+                    answer(item["question"], store=store, index=index, history=item.get("history", []))
+                    times.append(time.perf_counter() - t0)
+            times.sort()
+            print(
+                f"questions ({name}) over {len(store.reports())} reports: p50 {times[len(times) // 2] * 1000:.0f} ms, "
+                f"p95 {times[int(len(times) * 0.95)] * 1000:.0f} ms over {len(times)} answers (target ≤ 300 ms p95)"
+            )
         print(f"store + index for 1,000 reports: {_du(big):.0f} MB on disk ({index.vectors.count()} vectors)")
         store.close()
 

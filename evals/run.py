@@ -14,7 +14,7 @@ from evals.score import CaseScore, Summary, score_case, summarize
 from service.batch import extract_file, extract_file_llm
 from service.config import Settings
 from service.extract.reader import READER_VERSION
-from service.llm import LLM, open_llm
+from service.llm import open_llm
 from service.prompts import lock_lines
 
 ROOT = Path(__file__).resolve().parent
@@ -101,39 +101,6 @@ def _line(name: str, s: Summary) -> str:
 QA_HOME = ROOT / ".qa-home"
 
 
-def _qa_summary(settings: Settings, llm: LLM | None = None) -> Summary:
-    from evals.qa import run_qa
-
-    score = run_qa(settings.model_copy(update={"home": QA_HOME / settings.embedding}), llm=llm)
-    print(
-        f"Q&A: numbers {score.rate(_NUMERIC):.2%} ({sum(score.total.get(k, 0) for k in _NUMERIC)} questions), "
-        f"text hit@3 {score.rate(('text',)):.2%} ({score.total.get('text', 0)}), "
-        f"declined {score.rate(('unanswerable',)):.2%} ({score.total.get('unanswerable', 0)}), "
-        f"numbers without evidence: {len(score.unsupported)}"
-    )
-    for line in score.wrong + score.unsupported:
-        print(f"  Q&A wrong: {line}")
-    total = sum(score.total.values())
-    right = sum(score.right.values())
-    return Summary(
-        cases=total,
-        cell_accuracy=right / total if total else 1.0,
-        table_accuracy={
-            "numbers": score.rate(_NUMERIC),
-            "text_hit3": score.rate(("text",)),
-            "declined": score.rate(("unanswerable",)),
-        },
-        all_correct_rate=1.0 if not score.unsupported else 0.0,
-        findings_precision=1.0,
-        findings_recall=1.0,
-        per_rule={},
-        status_agreement=1.0,
-    )
-
-
-_NUMERIC = ("numeric", "aggregate", "ranking", "findings")
-
-
 def _review_summary() -> Summary:
     """Cross-report review over a generated series (evals/series.py): precision and recall per rule."""
     from evals.review import RULES, lines, run_review_eval
@@ -214,8 +181,12 @@ def run_evals(
     summaries = {"all": summarize(scores), **{g: summarize(v) for g, v in sorted(groups.items())}}
     if not scores:
         del summaries["all"]
+    qa: dict[str, Any] | None = None
     if suite in ("qa", "all") and gold_dir is None:
-        summaries["qa"] = _qa_summary(settings, client)
+        from evals.qa import figures
+
+        qa = figures(settings.model_copy(update={"home": QA_HOME / settings.embedding}), client)
+        qa["embedding"] = settings.embedding
     if suite in ("review", "all") and gold_dir is None:
         summaries["review"] = _review_summary()
     if suite == "oracle":
@@ -244,6 +215,7 @@ def run_evals(
             "variants": _sha([VARIANTS / "manifest.json"]) if (VARIANTS / "manifest.json").exists() else None,
         },
         "summaries": {k: v.as_dict() for k, v in summaries.items()},
+        "qa": qa,
         "wrong": [{"case": n, "path": p, "expected": e, "got": g} for n, (p, e, g) in wrong],
     }
     REPORTS.mkdir(exist_ok=True)
@@ -252,9 +224,9 @@ def run_evals(
     stem.with_suffix(".md").write_text(_markdown(report, summaries), encoding="utf-8")
     print(f"report: {stem.with_suffix('.md')}")
     if write_baseline:
-        _write_baseline(summaries)
+        _write_baseline(summaries, qa)
         return 0
-    return 1 if compare and _regressed(summaries) else 0
+    return 1 if compare and _regressed(summaries, qa) else 0
 
 
 def _markdown(report: dict[str, Any], summaries: dict[str, Summary]) -> str:
@@ -280,11 +252,15 @@ _AT_MOST = ("wrong_values", "silent_reads")
 _AT_LEAST = ("cases", "cells")
 
 
-def _write_baseline(summaries: dict[str, Summary]) -> None:
+def _write_baseline(summaries: dict[str, Summary], qa: dict[str, Any] | None = None) -> None:
     """The groups of this run replace theirs in the baseline; the other groups are kept."""
     names = (*_METRICS, *_AT_MOST, *_AT_LEAST)
-    data = json.loads(BASELINE.read_text(encoding="utf-8")) if BASELINE.exists() else {}
+    data: dict[str, Any] = json.loads(BASELINE.read_text(encoding="utf-8")) if BASELINE.exists() else {}
     data.update({g: {m: getattr(s, m) for m in names if getattr(s, m) is not None} for g, s in summaries.items()})
+    if qa is not None:
+        from evals.qa import baseline_entry
+
+        data["qa"] = baseline_entry(data.get("qa"), qa)
     BASELINE.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     print(f"baseline written: {BASELINE}")
 
@@ -308,11 +284,16 @@ def regressions(baseline: dict[str, dict[str, float]], summaries: dict[str, Summ
     return worse
 
 
-def _regressed(summaries: dict[str, Summary]) -> bool:
+def _regressed(summaries: dict[str, Summary], qa: dict[str, Any] | None = None) -> bool:
     if not BASELINE.exists():
         print("no baseline to compare with")
         return False
-    worse = regressions(json.loads(BASELINE.read_text(encoding="utf-8")), summaries)
+    baseline = json.loads(BASELINE.read_text(encoding="utf-8"))
+    worse = regressions(baseline, summaries)
+    if qa is not None:
+        from evals.qa import regressions as qa_regressions
+
+        worse += qa_regressions(qa, baseline.get("qa"))
     for line in worse:
         print(f"REGRESSION {line}")
     if not worse:

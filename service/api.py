@@ -7,6 +7,7 @@ from typing import Any
 from fastapi import FastAPI, File, Request, UploadFile
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from fastapi_offline import FastAPIOffline
 from pydantic import BaseModel, Field
 
 from service.app import Services, UploadError
@@ -23,7 +24,7 @@ class AskRequest(BaseModel):
 
 
 class CitationOut(BaseModel):
-    """Where a number or passage comes from."""
+    """Where a number or passage comes from: report, section, table cell (official labels, printed value)."""
 
     issuer: str | None
     year: int | None
@@ -31,12 +32,18 @@ class CitationOut(BaseModel):
     page: int | None
     quote: str
     path: str | None
+    report_id: str
+    table: str | None = None
+    row: str | None = None
+    column: str | None = None
+    printed: str | None = None
 
 
 class AskResponse(BaseModel):
     """An answer with citations."""
 
     answer: str
+    understood: str
     citations: list[CitationOut]
     mode: str
     value: float | None = None
@@ -44,7 +51,8 @@ class AskResponse(BaseModel):
 
 def create_api(services: Services) -> FastAPI:
     """The FastAPI app; ui.py mounts the Gradio app on it."""
-    api = FastAPI(title="nianbao", description="政府信息公开工作年度报告：解析、核对、问答", docs_url="/docs")
+    # Swagger UI (/docs) and ReDoc (/redoc) from the assets inside the fastapi-offline package: no CDN
+    api = FastAPIOffline(title="nianbao", description="政府信息公开工作年度报告：解析、核对、问答")
 
     @api.exception_handler(ServiceError)
     async def _service_error(_: Request, exc: ServiceError) -> JSONResponse:
@@ -69,10 +77,8 @@ def create_api(services: Services) -> FastAPI:
         result = services.ask(request.question, request.history, request.issuer, request.year)
         return AskResponse(
             answer=result.answer,
-            citations=[
-                CitationOut(**c.model_dump(include={"issuer", "year", "section", "page", "quote", "path"}))
-                for c in result.citations
-            ],
+            understood=result.understood,
+            citations=[CitationOut(**c.model_dump(include=set(CitationOut.model_fields))) for c in result.citations],
             mode=services.mode,
             value=result.value,
         )

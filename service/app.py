@@ -13,7 +13,8 @@ from service.config import Settings
 from service.errors import ServiceError
 from service.ingest import FORMATS
 from service.library import ingest, open_library
-from service.qa.answer import Answer, answer
+from service.qa.answer import answer
+from service.qa.model import Answer
 from service.store import Store
 
 _SAFE = re.compile(r"[^\w.\-\u4e00-\u9fff]+")

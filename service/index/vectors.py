@@ -62,3 +62,14 @@ class VectorIndex:
         )
         distances = result["distances"] or [[]]
         return list(zip(result["ids"][0], distances[0], strict=True))
+
+    def similarity(self, ids: list[str], vector: np.ndarray) -> dict[str, float]:
+        """Cosine similarity of some stored chunks to a vector (the stored vectors are unit length)."""
+        if not ids:
+            return {}
+        got = self._col.get(ids=ids, include=["embeddings"])
+        embeddings = got["embeddings"] if got["embeddings"] is not None else []
+        return {
+            i: float(np.dot(np.asarray(e, dtype=np.float32), vector))
+            for i, e in zip(got["ids"], embeddings, strict=True)
+        }

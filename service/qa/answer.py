@@ -1,72 +1,45 @@
-"""Answers: numbers by code from the cells table, text from retrieved passages; every answer cites its sources."""
+"""Answers: a question is read into a Query (service/qa/parse.py), checked against the store, and run by code.
+
+Every answer starts with the query as understood (``按：…``) and names what matched nothing. Numbers come from
+the cells table (service/qa/numbers.py), findings from the findings table, text from retrieved passages.
+"""
 
 from __future__ import annotations
 
 import re
+import threading
 from collections import defaultdict
 from collections.abc import Sequence
-from typing import Any, Literal
+from typing import Any
 
-from pydantic import BaseModel
-
-from service.index.search import Hit, Index
+from service.index.search import Hit, Index, relevant
 from service.locate.sections import SECTION_NAMES
-from service.qa.parse import CONCEPTS, Question, aliases, parse
-from service.store import CellRow, Store
+from service.names import Directory, core, described_places, spoken_forms
+from service.qa.model import NOT_FOUND, Answer, Citation, section_of, who
+from service.qa.numbers import run_numbers
+from service.qa.parse import Context, parse, previous_query
+from service.qa.query import FINDING_RULES, Query, understood
+from service.qa.subjects import ROW_BY_NAME, cell_labels, columns_of, default_column, vocabulary
+from service.store import Store
 
-NOT_FOUND = "报告中没有找到"
-SECTION_OF = {"active_disclosure": "二", "applications": "三", "reviews": "四"}
-
-
-class Citation(BaseModel):
-    """Where a number or passage of an answer comes from."""
-
-    issuer: str | None
-    year: int | None
-    section: str
-    page: int | None
-    quote: str
-    path: str | None = None
-    label: str | None = None
-    value: float | None = None
-    report_id: str
+ASPECT_WORDS = {"problems": "存在的问题 不足 短板", "improvements": "改进措施 下一步 计划 打算"}
+_CACHE: dict[tuple[str, int, str, str], Context] = {}
+_CACHE_LOCK = threading.Lock()
 
 
-class Item(BaseModel):
-    """One report's number in a numeric answer."""
-
-    issuer: str | None
-    year: int | None
-    value: float | None
-
-
-class Answer(BaseModel):
-    """An answer in plain Chinese with its citations; numeric answers also carry their result as data."""
-
-    answer: str
-    citations: list[Citation]
-    mode: Literal["offline", "llm"] = "offline"
-    route: str
-    found: bool = True
-    value: float | None = None
-    items: list[Item] = []
-
-
-def _num(value: float | None) -> str:
-    if value is None:
-        return "未填报"
-    return str(int(value)) if float(value).is_integer() else f"{value:g}"
-
-
-def _section(path: str) -> str:
-    head = path.split(".")[0]
-    if head == "narrative":
-        return "六" if path.endswith("fee_collected_yuan") else "一"
-    return SECTION_OF.get(head, "")
-
-
-def _who(issuer: str | None, year: int | None) -> str:
-    return f"{issuer or '（未知单位）'}{f' {year}年' if year else ''}"
+def context_of(store: Store, aliases: dict[str, str] | None = None) -> Context:
+    """The store's bodies as questions name them, and its years (rebuilt only when the store changed)."""
+    count, latest = store.state()
+    key = (str(store.path), count, latest, repr(sorted((aliases or {}).items())))
+    with _CACHE_LOCK:
+        if key not in _CACHE:
+            described: dict[str, list[str]] = defaultdict(list)
+            for issuer, text in store.openings():
+                described[issuer] += described_places(issuer, text)
+            directory = Directory(store.issuers(), aliases, described, vocabulary())
+            _CACHE.clear()
+            _CACHE[key] = Context(directory=directory, years=sorted(store.years()))
+        return _CACHE[key]
 
 
 def answer(
@@ -77,186 +50,201 @@ def answer(
     history: Sequence[str] = (),
     issuer: str | None = None,
     year: int | None = None,
+    aliases: dict[str, str] | None = None,
 ) -> Answer:
     """Answer a question over every stored report (``history``: the earlier questions of the chat)."""
-    issuers = store.issuers()
-    previous = None
-    for earlier in history:
-        previous = parse(earlier, issuers, previous=previous)
-    q = parse(question.strip(), issuers, previous=previous)
+    context = context_of(store, aliases)
+    q = parse(question.strip(), context, previous=previous_query(history, context))
     if issuer:
-        q.issuers = [i for i in issuers if issuer in i or i in issuer] or [issuer]
+        q.bodies = _named(issuer, context.directory) or q.bodies
     if year:
         q.years = [year]
-    if q.unknown_issuer and not q.issuers:
-        return Answer(
-            answer=f"{NOT_FOUND}：库中没有“{q.unknown_issuer}”的年报（已查找 {len(issuers)} 个单位）。",
-            citations=[],
-            route=q.route,
-            found=False,
-        )
-    if q.years and not set(q.years) & set(store.years()):
-        years = "、".join(str(y) for y in q.years)
-        return Answer(answer=f"{NOT_FOUND}：库中没有 {years} 年的年报。", citations=[], route=q.route, found=False)
-    if q.route == "findings":
-        return _findings(q, store)
-    if q.route == "numbers":
-        return answer_numbers(q, store)
-    return answer_text(q, store, index)
+    return run_query(q, store, index, context)
 
 
-def _cite(cell: CellRow) -> Citation:
-    return Citation(
-        issuer=cell.issuer,
-        year=cell.year,
-        section=_section(cell.path),
-        page=cell.page,
-        quote=cell.quote or cell.raw or "",
-        path=cell.path,
-        label=cell.label,
-        value=cell.value,
-        report_id=cell.report_id,
-    )
+def _named(name: str, directory: Directory) -> list[str]:
+    key = directory.key(name)
+    return [i for i in directory.issuers if directory.key(i) == key or name in i]
 
 
-def answer_numbers(q: Question, store: Store) -> Answer:
-    assert q.concept is not None
-    _, _, unit, name = CONCEPTS[q.concept]
-    cells = store.query_cells(q.paths, issuers=q.issuers or None, years=q.years or None)
-    per_report: dict[str, list[CellRow]] = defaultdict(list)
-    for cell in cells:
-        per_report[cell.report_id].append(cell)
-    names = (
-        "、".join(q.issuers) if 0 < len(q.issuers) <= 3 else (f"{len(q.issuers)} 个单位" if q.issuers else "全部单位")
-    )
-    scope = f"{names}{'，' + '、'.join(map(str, q.years)) + '年' if q.years else ''}"
-    if not per_report:
-        return Answer(answer=f"{NOT_FOUND}：{scope}没有“{name}”的数据。", citations=[], route="numbers", found=False)
-    rows: list[tuple[str | None, int | None, float | None, list[CellRow]]] = []
-    for group in per_report.values():
-        values = [c.value for c in group]
-        total = None if any(v is None for v in values) else sum(v for v in values if v is not None)
-        rows.append((group[0].issuer, group[0].year, total, group))
-    rows.sort(key=lambda r: (r[0] or "", r[1] or 0))
-    known = [(r[0], r[1], float(r[2]), r[3]) for r in rows if r[2] is not None]
-    cited: list[CellRow] = []
-    result: float | None = None
-    items: Sequence[tuple[str | None, int | None, float | None, list[CellRow]]] = []
-    op = "value" if len(rows) == 1 else q.op
-    if op in ("max", "min") and known:
-        best = (max if op == "max" else min)(r[2] for r in known)
-        top = [r for r in known if r[2] == best]
-        word = "最多" if op == "max" else "最少"
-        names = "、".join(_who(r[0], r[1]) for r in top)
-        text = f"在{scope}的 {len(rows)} 份报告中，{name}{word}的是 {names}：{_num(best)}{unit}。"
-        cited = [c for r in top for c in r[3]]
-        result, items = best, top
-    elif op == "sum":
-        total = sum(r[2] for r in known)
-        parts = " + ".join(_num(r[2]) for r in known)
-        text = f"{scope}共 {len(known)} 份报告的{name}合计 {_num(total)}{unit}（{parts}）。"
-        cited = [c for r in known for c in r[3]]
-        result, items = total, known
-    elif op == "count":
-        hits = [r for r in known if r[2] > 0]
-        names = "、".join(_who(r[0], r[1]) for r in hits)
-        text = f"{scope}共有 {len(hits)} 份报告的{name}大于 0" + (f"：{names}。" if hits else "。")
-        cited = [c for r in hits for c in r[3]]
-        result, items = float(len(hits)), hits
-    elif len(rows) > 1:
-        ordered = sorted(rows, key=lambda r: -(r[2] if r[2] is not None else -1)) if op == "rank" else rows
-        lines = [
-            f"{i}. {_who(r[0], r[1])}：{_num(r[2])}{unit if r[2] is not None else ''}" for i, r in enumerate(ordered, 1)
+def scope(q: Query, directory: Directory) -> list[str] | None:
+    """The issuers a query covers (None: every report)."""
+    if q.bodies:
+        return [b for b in q.bodies if b in directory.issuers]
+    if not q.kinds and not q.regions:
+        return None
+    chosen = list(directory.issuers)
+    if q.regions:
+        inside = set().union(*(directory.regions.get(r, set()) for r in q.regions))
+        chosen = [i for i in chosen if i in inside]
+    if q.kinds:
+        kinds = set(q.kinds)
+        chosen = [
+            i
+            for i in chosen
+            if directory.kinds.get(i) in kinds or any(core(i).endswith(k) for k in kinds & {"厅", "局"})
         ]
-        text = f"{scope}各报告的{name}：\n" + "\n".join(lines)
-        cited = [c for r in ordered for c in r[3]]
-        result, items = None, ordered
-    else:
-        r = rows[0]
-        if r[2] is None:
-            text = f"{_who(r[0], r[1])} 的报告没有填报{name}（表格中为空或无法确定）。"
-        else:
-            detail = "（" + " + ".join(f"{c.label} {_num(c.value)}" for c in r[3]) + "）" if len(r[3]) > 1 else ""
-            text = f"{_who(r[0], r[1])} {name}：{_num(r[2])}{unit}{detail}。"
-        cited = r[3]
-        result, items = r[2], [r]
+    return chosen
+
+
+def _decline(q: Query, line: str, text: str) -> Answer:
+    facts = [float(y) for y in q.years]
     return Answer(
-        answer=text,
-        citations=[_cite(c) for c in cited],
-        route="numbers",
-        value=result,
-        items=[Item(issuer=i[0], year=i[1], value=i[2]) for i in items],
+        answer=f"{line}\n{text}", citations=[], route=q.route, found=False, understood=line, query=q, facts=facts
     )
 
 
-def _findings(q: Question, store: Store) -> Answer:
-    found = store.findings(q.rules, years=q.years or None)
-    if q.issuers:
-        found = [f for f in found if f["issuer"] in q.issuers]
-    scope = (
-        f"{'、'.join(q.issuers) or '已入库的全部报告'}{'（' + '、'.join(map(str, q.years)) + '年）' if q.years else ''}"
+def run_query(q: Query, store: Store, index: Index | None, context: Context) -> Answer:
+    """Check a query against the store and run it; the answer starts with what was understood."""
+    directory = context.directory
+    q.bodies = [b for b in q.bodies if b in directory.issuers]
+    issuers = scope(q, directory)
+    _resolve_years(q, store, issuers, directory)
+    missing_years = [y for y in q.years if y not in context.years]
+    shown = list(dict.fromkeys(directory.key(b) for b in q.bodies))
+    line = understood(q, shown)
+    if missing_years:
+        line += f"；库中没有 {'、'.join(map(str, missing_years))} 年的报告"
+    if q.unsupported:
+        return _decline(q, line, f"{NOT_FOUND}：年报只有全年的数字，没有“{q.unsupported[0]}”的数据。")
+    if q.unmatched and not q.bodies and issuers is None:
+        names = "、".join(f"“{u}”" for u in q.unmatched)
+        result = _decline(q, line, f"{NOT_FOUND}：库中没有{names}的年报（已查找 {len(directory.issuers)} 个单位）。")
+        return result.model_copy(update={"facts": [*result.facts, float(len(directory.issuers))]})
+    if issuers is not None and not issuers:
+        return _decline(q, line, f"{NOT_FOUND}：库中没有符合“{line[2:]}”的单位的年报。")
+    if q.years and len(missing_years) == len(set(q.years)):
+        return _decline(q, line, f"{NOT_FOUND}：库中没有 {'、'.join(map(str, missing_years))} 年的年报。")
+    if q.years and missing_years:
+        q.years = [y for y in q.years if y not in missing_years]
+    for s in q.subjects:
+        if s.row not in ROW_BY_NAME or (s.column and s.column not in columns_of(ROW_BY_NAME[s.row])):
+            return _decline(q, line, f"没有看懂要查的数字“{s.row} {s.column}”。")
+        s.column = s.column or default_column(ROW_BY_NAME[s.row])
+    route = q.route
+    if route == "none":
+        return _decline(
+            q, line, "没有看懂这个问题要查哪项数字或哪部分内容，可以换个说法，例如“巨各庄镇2023年收到多少申请”。"
+        )
+    if route == "findings":
+        result = _findings(q, store, issuers)
+    elif route == "numbers":
+        result = run_numbers(q, store, issuers, directory.key)
+        if not result.found:
+            result.answer = f"{NOT_FOUND}：这些报告里没有这项数字。"
+    else:
+        result = answer_text(q, store, index, issuers)
+    facts = {*result.facts, *(float(y) for y in q.years), *(float(c.year) for c in result.citations if c.year)}
+    facts |= {float(c.value) for c in result.citations if c.value is not None}
+    facts |= {float(n) for c in result.citations if c.rule for n in re.findall(r"\d+(?:\.\d+)?", c.quote)}
+    return result.model_copy(
+        update={"answer": f"{line}\n{result.answer}", "understood": line, "query": q, "facts": sorted(facts)}
     )
+
+
+def _resolve_years(q: Query, store: Store, issuers: list[str] | None, directory: Directory) -> None:
+    """去年/最新: the latest year of the reports in scope; 比上年 (or a difference of one body): that year and
+    the one before."""
+    if q.relative_year and not q.years and not q.relative_year.startswith("“"):
+        years = [r.year for r in store.reports() if r.year and (issuers is None or r.issuer in issuers)]
+        if years:
+            word = q.relative_year
+            year = max(years) - (1 if word == "前年" else 0)
+            q.years = [year]
+            q.relative_year = f"“{word}”按库中{'最新年度减一' if word == '前年' else '最新年度'}"
+    one_body = len({directory.key(i) for i in q.bodies}) <= 1 and not q.kinds and not q.regions
+    if q.compare_previous or (q.operation in ("diff", "growth") and one_body):
+        if not q.years:
+            years = sorted({r.year for r in store.reports() if r.year and (issuers is None or r.issuer in issuers)})
+            q.years = years[-2:]
+        elif len(set(q.years)) == 1:
+            q.years = [q.years[0] - 1, q.years[0]]
+        if q.operation not in ("diff", "growth", "trend"):
+            q.operation = "diff"
+
+
+def _findings(q: Query, store: Store, issuers: list[str] | None) -> Answer:
+    rules = tuple(r for kind in q.findings for r in FINDING_RULES[kind])
+    found = store.findings(rules, years=q.years or None)
+    if issuers is not None:
+        found = [f for f in found if f["issuer"] in issuers]
+    kinds = "、".join(q.findings)
     if not found:
         return Answer(
-            answer=f"{scope}中没有发现此类问题（检查规则：{'、'.join(q.rules)}）。", citations=[], route="findings"
+            answer=f"没有发现此类问题（{kinds}；检查规则：{'、'.join(rules)}）。", citations=[], route="findings"
         )
     by_report: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for f in found:
         by_report[str(f["report_id"])].append(f)
-    lines = []
+    lines = [f"{len(by_report)} 份报告有此类问题（{kinds}）："]
     citations = []
     for rid, items in by_report.items():
         first = items[0]
-        lines.append(f"- {_who(first['issuer'], first['year'])}：" + "；".join(str(f["message"]) for f in items))
-        cells = first["cells"] or [""]
-        path = str(cells[0]) if isinstance(cells, list) and cells else None
-        citations.append(
-            Citation(
-                issuer=first["issuer"],
-                year=first["year"],
-                section=_section(path) if path else "",
-                page=None,
-                quote=str(first["message"]),
-                path=path or None,
-                report_id=rid,
-            )
+        lines.append(
+            f"- {who(first['issuer'], first['year'])}：" + "；".join(f"【{f['rule']}】{f['message']}" for f in items)
         )
-    text = f"{scope}中有 {len(by_report)} 份报告存在此类问题：\n" + "\n".join(lines)
-    return Answer(answer=text, citations=citations, route="findings")
+        for f in items:
+            cells = f["cells"] if isinstance(f["cells"], list) else []
+            path = str(cells[0]) if cells else None
+            table, row, column = cell_labels(path) if path else (None, None, None)
+            citations.append(
+                Citation(
+                    issuer=first["issuer"],
+                    year=first["year"],
+                    section=section_of(path) if path else "",
+                    page=None,
+                    quote=str(f["message"]),
+                    path=path,
+                    report_id=rid,
+                    table=table,
+                    row=row,
+                    column=column,
+                    rule=str(f["rule"]),
+                )
+            )
+    return Answer(answer="\n".join(lines), citations=citations, route="findings", facts=[float(len(by_report))])
 
 
-def answer_text(q: Question, store: Store, index: Index | None) -> Answer:
-    if index is None:
-        return Answer(answer=f"{NOT_FOUND}：全文索引不可用。", citations=[], route="text", found=False)
+def text_hits(q: Query, store: Store, index: Index, issuers: list[str] | None) -> tuple[list[Hit], bool]:
+    """The 3 best passages for a text query, and whether the query names its reports and section (then the
+    section is the answer, whatever its similarity)."""
     report_ids = None
-    if q.issuers or q.years:
+    if issuers is not None or q.years:
         report_ids = [
             r.report_id
             for r in store.reports()
-            if (not q.issuers or r.issuer in q.issuers) and (not q.years or r.year in q.years)
+            if (issuers is None or r.issuer in issuers) and (not q.years or r.year in q.years)
         ]
-    sections = ["五"] if any(w in q.text for w in ("问题", "不足", "改进", "下一步", "短板")) else None
-    if any(w in q.text for w in ("信息处理费", "其他需要报告")):
-        sections = ["六"]
-    topic = q.text
-    for name in sorted({a for i in q.issuers for a in aliases(i)}, key=len, reverse=True):
-        topic = topic.replace(name, " ")
-    topic = re.sub(r"(?:19|20)\d{2}\s*年", " ", topic).strip() or q.text  # the filters already say who and when
-    hits: list[Hit] = index.search(topic, 3, report_ids=report_ids, sections=sections)
-    if not hits or max(h.lexical for h in hits) <= 0:
-        scope = "、".join(q.issuers) or "全部报告"
+    sections = [q.section] if q.section else None
+    topic = re.sub(r"(?:19|20)\d{2}\s*年?度?", " ", q.text or "")
+    for name in sorted({f for i in (issuers or []) for f in _forms(i)}, key=len, reverse=True):
+        topic = topic.replace(name, " ")  # the filters already say who and when
+    topic = (topic.strip() or "政府信息公开工作") + (" " + ASPECT_WORDS[q.aspect] if q.aspect else "")
+    hits = index.search(topic, 3, report_ids=report_ids, sections=sections)
+    return hits, q.section is not None and report_ids is not None and len(report_ids) <= 3
+
+
+def answer_text(q: Query, store: Store, index: Index | None, issuers: list[str] | None) -> Answer:
+    """The best passages of the right reports and section; declined when none is relevant enough."""
+    if index is None:
+        return Answer(answer=f"{NOT_FOUND}：全文索引不可用。", citations=[], route="text", found=False)
+    hits, scoped = text_hits(q, store, index, issuers)
+    if not hits or not (scoped or relevant(hits, index.embedder.name)):
+        where = "、".join(core(i) for i in (issuers or [])[:5]) or "全部报告"
         return Answer(
-            answer=f"{NOT_FOUND}与这个问题相关的内容（已检索：{scope}的正文）。",
+            answer=f"{NOT_FOUND}与这个问题相关的内容（已检索：{where}的正文）。",
             citations=[],
             route="text",
             found=False,
         )
-    lines = []
+    lines = ["以下是报告原文中最相关的段落："]
     citations = []
+    numbers: set[float] = set()
     for n, hit in enumerate(hits, 1):
         body = hit.text.split("】", 1)[-1]
-        where = f"{_who(hit.issuer, hit.year)} {hit.section}、{SECTION_NAMES.get(hit.section, hit.section)}"
+        where = f"{who(hit.issuer, hit.year)} {hit.section}、{SECTION_NAMES.get(hit.section, hit.section)}"
         lines.append(f"[{n}] {where}{f'（第{hit.page}页）' if hit.page else ''}：{body}")
+        numbers |= {float(x) for x in re.findall(r"\d+(?:\.\d+)?", body)}
         citations.append(
             Citation(
                 issuer=hit.issuer,
@@ -267,18 +255,8 @@ def answer_text(q: Question, store: Store, index: Index | None) -> Answer:
                 report_id=hit.report_id,
             )
         )
-    return Answer(answer="以下是报告原文中最相关的段落：\n" + "\n".join(lines), citations=citations, route="text")
+    return Answer(answer="\n".join(lines), citations=citations, route="text", facts=sorted(numbers))
 
 
-def unsupported_numbers(result: Answer) -> list[str]:
-    """Numbers shown in an answer that are neither in its citations nor its computed result."""
-    allowed = {f"{v:g}" for v in (c.value for c in result.citations) if v is not None}
-    allowed |= {n for c in result.citations for n in re.findall(r"\d+(?:\.\d+)?", c.quote)}
-    if result.value is not None:
-        allowed.add(f"{result.value:g}")
-    text = re.sub(
-        r"[A-Z][A-Z0-9]*-[A-Z-]+|(?:19|20)\d{2}\s*年|\d+\s*(?:份|个单位)|^\d+\.\s|\n\d+\.\s|\[\d+\]|第\d+页",
-        " ",
-        result.answer,
-    )
-    return [n for n in re.findall(r"\d+(?:\.\d+)?", text) if n not in allowed and f"{float(n):g}" not in allowed]
+def _forms(issuer: str) -> set[str]:
+    return spoken_forms(issuer) | {issuer}

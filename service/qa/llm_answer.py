@@ -1,59 +1,61 @@
-"""Q&A with an LLM: the model picks a tool and writes the answer; code runs the tools and checks every number.
+"""Q&A with an LLM: the model fills the same Query the offline parser fills, code runs it, the model words it.
 
-1. ``qa_plan``: the model chooses ``query_cells`` (a subject from the fixed list, bodies and years from the
-   store's own lists, an operation) or ``search_text`` or ``none``. It never writes SQL: the plan is turned into
-   the same read-only, parameterised cell query the offline path uses, and sums or rankings are computed by code.
-2. ``qa_answer``: the model writes a short answer from the tool results, which are passed as data.
-3. Every number in the written answer must appear in the tool results; otherwise the offline answer is shown.
+1. ``qa_plan@2``: the model writes the question as a :class:`~service.qa.query.Query` (subjects from the
+   catalogue, bodies and years from the store's own lists, an operation, finding kinds, which include the
+   cross-report review's rules, or a text search). It never writes SQL and computes nothing.
+2. The query is checked and run by :func:`service.qa.answer.run_query`, exactly as an offline query.
+3. ``qa_answer@2``: the model words the result; every number in its wording must equal a value code computed
+   or read for this answer (``Answer.facts``), else the code's own answer is shown. Any failure of the endpoint,
+   or a plan that understood nothing, gives the offline answer.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, ValidationError
 
 from service.errors import LLMError
 from service.index.search import Index
 from service.llm import LLM, Tally
+from service.names import normalize
 from service.prompts import load_prompt
-from service.qa.answer import NOT_FOUND, Answer, answer, answer_numbers, answer_text, unsupported_numbers
-from service.qa.parse import COLUMNS, CONCEPTS, Question
+from service.qa.answer import answer, context_of, run_query
+from service.qa.model import Answer, unverified
+from service.qa.parse import Context
+from service.qa.query import Query
+from service.qa.subjects import APPLICANT_WORDS, REVIEW_WORDS, ROWS, columns_of
 from service.store import Store
 
-SUBJECTS = [name for _, _, _, name in CONCEPTS]
 QA_BUDGET = 8000
-
-
-class Plan(BaseModel):
-    """Which tool answers the question, with which parameters."""
-
-    tool: Literal["query_cells", "search_text", "none"] = Field(
-        description="query_cells 查数字；search_text 查原文；none 无法回答"
-    )
-    subject: str | None = Field(default=None, description="query_cells 时：可查指标之一，原样照抄")
-    applicant: str | None = Field(default=None, description="只问某类申请人时：申请人类别之一，否则 null")
-    issuers: list[str] = Field(default_factory=list, description="库中单位名称，原样照抄；未指明为空列表")
-    years: list[int] = Field(default_factory=list, description="问题写明的年度；未写明为空列表")
-    operation: Literal["value", "max", "min", "sum", "count", "rank", "list"] = Field(default="value")
-    search: str | None = Field(default=None, description="search_text 时：检索关键词")
+MAX_LISTED = 150  # above this many bodies, only those the question seems to name are listed to the model
 
 
 class Written(BaseModel):
-    """The answer the model writes from the tool results."""
+    """The answer the model writes from the result."""
 
-    answer: str = Field(description="简洁的中文回答，只用资料中的数字，用 [n] 标注来源")
+    answer: str = Field(description="简洁的中文回答，只用“可以用的数字”，用 [n] 标注来源")
 
 
-def _data_block(result: Answer) -> str:
-    lines = []
-    if result.value is not None:
-        lines.append(f"程序计算结果：{result.value:g}")
-    for n, c in enumerate(result.citations, 1):
-        what = f"{c.label} = {c.value:g}" if c.label and c.value is not None else (c.label or "")
-        lines.append(f"[{n}] {c.issuer or ''} {c.year or ''}年 第{c.section}部分 {what}；原文：{c.quote[:300]}")
-    return "\n".join(lines) if lines else "（没有查到资料）"
+def catalogue() -> str:
+    """The rows and their columns, compactly, for the planner."""
+    t3 = "、".join(r.name for r in ROWS if r.columns == "applicant")
+    t4 = "、".join(r.name for r in ROWS if r.columns == "review")
+    t2 = "；".join(f"{r.name}（{'、'.join(columns_of(r))}）" for r in ROWS if r.columns == "t2")
+    prose = "、".join(r.name for r in ROWS if r.columns == "none")
+    return (
+        f"表三（列：{'、'.join(a[0] for a in APPLICANT_WORDS)}）：{t3}\n"
+        f"表四（列：{'、'.join(r[0] for r in REVIEW_WORDS)}）：{t4}\n"
+        f"表二：{t2}\n正文中的数字（无列）：{prose}"
+    )
+
+
+def _listed(context: Context, question: str, history: Sequence[str]) -> list[str]:
+    directory = context.directory
+    if len(directory.issuers) <= MAX_LISTED:
+        return directory.issuers
+    text = normalize(" ".join([*history, question]))
+    return sorted({i for m in directory.find(text) for i in (*m.issuers, *m.region)})
 
 
 def answer_with_llm(
@@ -65,71 +67,71 @@ def answer_with_llm(
     history: Sequence[str] = (),
     issuer: str | None = None,
     year: int | None = None,
+    aliases: dict[str, str] | None = None,
 ) -> Answer:
-    """Answer with the model's plan and wording; numbers always from the cells; offline answer as the fallback."""
-    offline = answer(question, store=store, index=index, history=history, issuer=issuer, year=year)
-    issuers = sorted(store.issuers())
-    years = sorted(store.years())
+    """Answer with the model's query and wording; numbers always by code; the offline answer as the fallback."""
+    offline = answer(question, store=store, index=index, history=history, issuer=issuer, year=year, aliases=aliases)
+    context = context_of(store, aliases)
     tally = Tally(budget=QA_BUDGET, label=question[:40])
     try:
-        plan = llm.ask(
+        query = llm.ask(
             load_prompt("qa_plan"),
             {
-                "issuers": "、".join(issuers),
-                "years": "、".join(map(str, years)),
-                "subjects": "、".join(SUBJECTS),
-                "applicants": "、".join(COLUMNS),
+                "issuers": "、".join(_listed(context, question, history)) or "（无）",
+                "years": "、".join(map(str, context.years)),
+                "subjects": catalogue(),
                 "history": "\n".join(history) or "（无）",
                 "question": question,
             },
-            Plan,
+            Query,
             tally=tally,
         )
-        result = _run(plan, question, store, index, issuers, issuer, year) or offline
-        if not result.found:
-            return result
-        written = llm.ask(
-            load_prompt("qa_answer"), {"question": question, "data": _data_block(result)}, Written, tally=tally
-        )
-    except LLMError:
+    except (LLMError, ValidationError):
         return offline
-    checked = result.model_copy(update={"answer": written.answer.strip(), "mode": "llm"})
-    if unsupported_numbers(checked):
-        note = "\n（大模型的回答中有无法与数据核对的数字，以下为程序根据数据给出的回答。）"
-        return result.model_copy(update={"answer": result.answer + note})
-    return checked
-
-
-def _run(
-    plan: Plan,
-    question: str,
-    store: Store,
-    index: Index | None,
-    issuers: list[str],
-    issuer: str | None,
-    year: int | None,
-) -> Answer | None:
-    """Run the planned tool with validated parameters; None when the plan cannot be used."""
-    if plan.tool == "none":
-        return Answer(
-            answer=f"{NOT_FOUND}：报告库中没有能回答这个问题的数据。", citations=[], route="none", found=False
-        )
-    chosen = [i for i in plan.issuers if i in issuers]
-    if plan.issuers and not chosen:
-        return None
-    q = Question(
-        text=question,
-        issuers=[issuer] if issuer in issuers else chosen,
-        years=[year] if year else [y for y in plan.years if y > 0],
+    if query.route == "none" and not (query.unmatched or query.unsupported):
+        return offline  # the plan understood nothing: the parser's reading stands
+    if issuer and offline.query is not None:
+        query.bodies = offline.query.bodies
+    if year:
+        query.years = [year]
+    result = run_query(_resolved(query, context), store, index, context)
+    if not result.found:
+        return result
+    sources = "\n".join(
+        f"[{n}] {c.issuer or ''} {c.year or ''}年 表{c.table or c.section} {c.row or ''} {c.column or ''} "
+        f"{'= ' + c.printed if c.printed else ''}；原文：{c.quote[:200]}"
+        for n, c in enumerate(result.citations[:20], 1)
     )
-    if plan.tool == "search_text":
-        q.text = plan.search or question
-        q.route = "text"
-        return answer_text(q, store, index)
-    if plan.subject not in SUBJECTS:
-        return None
-    q.concept = SUBJECTS.index(plan.subject)
-    q.column = COLUMNS.get(plan.applicant or "")
-    q.op = plan.operation
-    q.route = "numbers"
-    return answer_numbers(q, store)
+    facts = "、".join(f"{f:g}" for f in result.facts) or "（无）"
+    try:
+        written = llm.ask(
+            load_prompt("qa_answer"),
+            {"question": question, "result": result.answer, "sources": sources, "facts": facts},
+            Written,
+            tally=tally,
+        )
+    except (LLMError, ValidationError):
+        return result
+    text = written.answer.strip()
+    if unverified(text, result.facts):
+        note = "\n（大模型的回答中有不是程序为本题算出的数字，以下为程序根据数据给出的回答。）"
+        return result.model_copy(update={"answer": result.answer + note})
+    return result.model_copy(update={"answer": f"{result.understood}\n{text}", "mode": "llm"})
+
+
+def _resolved(query: Query, context: Context) -> Query:
+    """Body names the model wrote as people say them (洪泽区) become the stored names; the rest are unmatched."""
+    directory = context.directory
+    bodies: list[str] = []
+    for name in query.bodies:
+        if name in directory.issuers:
+            bodies.append(name)
+            continue
+        text = normalize(name)
+        whole = [m for m in directory.find(text) if m.end - m.start == len(text) and m.issuers]
+        if whole:
+            bodies += whole[0].issuers
+        else:
+            query.unmatched.append(name)
+    query.bodies = list(dict.fromkeys(bodies))
+    return query

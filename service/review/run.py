@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from service.review.bodies import Bodies
+from service.names import Bodies
 from service.review.rules import COPY_SECTIONS, CrossFinding, Report, check_pair, peer_copy
 from service.review.similarity import near_pairs, profile
 from service.schema.fields import all_cell_paths

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import TypedDict
 
-from service.review.bodies import Bodies
+from service.names import Bodies
 from service.store import Store
 
 COLUMNS = {
@@ -26,7 +26,7 @@ LABELS = {
 class TimelineRow(TypedDict):
     """One report of one body: its year, its table 三 totals and its number of findings (both origins)."""
 
-    issuer: str  # the body (issuer names normalised, see service.review.bodies)
+    issuer: str  # the body (issuer names normalised, see service.names)
     year: int
     received: int | float | None
     handled: int | float | None

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from service.names import Bodies
 from service.schema.fields import label_of
 from service.schema.record import flatten
 
@@ -196,19 +197,25 @@ class Store:
     def reports(
         self, *, issuer: str | None = None, year: int | None = None, status: str | None = None
     ) -> list[ReportRow]:
-        """Stored reports, filtered, with their number of findings."""
+        """Stored reports, filtered, with their number of findings.
+
+        ``issuer`` is any name of the body (service.names): 洪泽区 finds 淮安市洪泽区人民政府.
+        """
         sql = (
             "SELECT r.report_id, r.file, r.issuer, r.year, r.status, "
             "(SELECT COUNT(*) FROM findings f WHERE f.report_id = r.report_id) FROM reports r WHERE 1=1"
         )
         args: list[Any] = []
-        for column, value in (("r.issuer", issuer), ("r.year", year), ("r.status", status)):
+        for column, value in (("r.year", year), ("r.status", status)):
             if value is not None:
                 sql += f" AND {column} = ?"
                 args.append(value)
         with self.reader() as db:
-            rows = db.execute(sql + " ORDER BY r.issuer, r.year, r.file", args).fetchall()
-        return [ReportRow(*row) for row in rows]
+            rows = [ReportRow(*row) for row in db.execute(sql + " ORDER BY r.issuer, r.year, r.file", args)]
+        if issuer is not None:
+            bodies = Bodies({r.issuer for r in rows if r.issuer} | {issuer})
+            rows = [r for r in rows if r.issuer and bodies.key(r.issuer) == bodies.key(issuer)]
+        return rows
 
     def record(self, report_id: str) -> dict[str, Any] | None:
         """A stored record with the cross-report findings added."""
@@ -267,6 +274,21 @@ class Store:
             rows = db.execute(sql + " ORDER BY r.issuer, r.year", args).fetchall()
         keys = ("report_id", "issuer", "year", "rule", "severity", "message", "cells", "origin")
         return [dict(zip(keys, row, strict=True)) | {"cells": json.loads(row[6])} for row in rows]
+
+    def state(self) -> tuple[int, str]:
+        """(number of reports, largest row id): changes whenever a report is stored (a stored report gets a new row)."""
+        with self.reader() as db:
+            count, last = db.execute("SELECT COUNT(*), COALESCE(MAX(rowid), 0) FROM reports").fetchone()
+        return int(count), str(last)
+
+    def openings(self) -> list[tuple[str, str]]:
+        """(issuer, title and the first lines of the report) of every report with an issuer."""
+        sql = (
+            "SELECT r.issuer, COALESCE(r.title, '') || ' ' || COALESCE(SUBSTR(s.text, 1, 200), '') FROM reports r "
+            "LEFT JOIN sections s ON s.report_id = r.report_id AND s.key IN ('前言', '一') WHERE r.issuer IS NOT NULL"
+        )
+        with self.reader() as db:
+            return [(r[0], r[1]) for r in db.execute(sql)]
 
     def issuers(self) -> list[str]:
         """Distinct issuers in the store."""

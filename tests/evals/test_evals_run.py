@@ -20,7 +20,8 @@ def test_full_eval_suite_meets_the_baseline(
     assert baseline["variants (all layouts)"]["cell_accuracy"] >= 0.995
     assert baseline["injected"]["findings_recall"] == 1.0
     assert baseline["injected"]["findings_precision"] >= 0.95
-    assert "Q&A: numbers 100.00%" in out
+    assert "Q&A (first set, 51): numbers 100.00%" in out
+    assert baseline["qa"]["hash"]["cases"]["everyday.heldout"] >= 20 and baseline["qa"]["hash"]["other_question"] <= 2
 
 
 def test_llm_run_records_model_and_prompt_versions(monkeypatch: pytest.MonkeyPatch) -> None:

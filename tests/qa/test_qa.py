@@ -12,10 +12,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from evals.qa import run_qa
+from evals.qa import regressions, run_everyday, run_qa
 from service.config import Settings
 from service.library import ingest, open_library
-from service.qa.answer import answer, unsupported_numbers
+from service.qa.answer import answer
+from service.qa.model import unsupported_numbers
 from tests.conftest import ROOT, SAMPLES
 
 
@@ -55,6 +56,7 @@ def test_numbers_come_from_cells_with_citations(library) -> None:
     store, index = library
     result = answer("巨各庄镇2023年行政复议总数是多少", store=store, index=index)
     assert result.value == 5 and result.route == "numbers"
+    assert result.answer.startswith("按：巨各庄镇 · 2023 · 行政复议 · 总计\n")
     (cite,) = result.citations
     assert (cite.issuer, cite.year, cite.section, cite.path) == (
         "巨各庄镇",
@@ -62,6 +64,7 @@ def test_numbers_come_from_cells_with_citations(library) -> None:
         "四",
         "reviews.administrative_review.total",
     )
+    assert (cite.table, cite.row, cite.column, cite.printed) == ("四", "行政复议", "总计", "5")
     assert "5" in cite.quote
     assert unsupported_numbers(result) == []
 
@@ -81,7 +84,7 @@ def test_rankings_sums_and_follow_ups(library) -> None:
 def test_blank_cells_are_not_zero(library) -> None:
     store, index = library
     result = answer("初麻乡2023年行政复议总数是多少", store=store, index=index)
-    assert result.value is None and "没有填报" in result.answer
+    assert result.value is None and "没有填报" in result.answer and "0件" not in result.answer
 
 
 def test_text_questions_cite_the_right_section(library) -> None:
@@ -95,7 +98,7 @@ def test_what_the_data_cannot_answer_is_declined(library) -> None:
     store, index = library
     for question in ("北京市海淀区2023年收到多少申请", "巨各庄镇2019年行政复议多少件", "哪些报告提到了足球比赛"):
         result = answer(question, store=store, index=index)
-        assert not result.found and result.answer.startswith("报告中没有找到"), question
+        assert not result.found and result.answer.split("\n")[1].startswith("报告中没有找到"), question
 
 
 def test_findings_questions(library) -> None:
@@ -120,13 +123,47 @@ def test_text_inside_reports_is_data_not_instructions(tmp_path: Path) -> None:
     assert result.value == 5 and "999" not in result.answer
 
 
-def test_question_set_meets_the_bars(home: Path) -> None:
-    score = run_qa(Settings(home=home, embedding="hash"))
-    assert sum(score.total.values()) >= 40
+def test_question_sets_meet_the_bars(tmp_path_factory: pytest.TempPathFactory) -> None:
+    settings = Settings(home=tmp_path_factory.mktemp("eval"), embedding="hash")
+    score = run_qa(settings)
+    assert score.cases >= 50
     assert score.rate(("numeric", "aggregate", "ranking", "findings")) >= 0.95
     assert score.rate(("text",)) >= 0.9
     assert score.rate(("unanswerable",)) == 1.0
     assert score.unsupported == []
+    everyday = run_everyday(settings)
+    assert everyday["tune"].cases >= 40 and everyday["heldout"].cases >= 20
+    assert everyday["tune"].rate() >= 0.95 and everyday["tune"].other_question == []
+    assert everyday["heldout"].rate() >= 0.8
+    assert all(s.unsupported == [] for s in everyday.values())
+
+
+def test_eval_stores_are_rebuilt_when_the_reader_changes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from evals import qa
+
+    settings = Settings(home=tmp_path, embedding="hash")
+    samples, everyday = qa.prepare(tmp_path, settings)
+    marker = samples / "stale"
+    marker.write_text("x", encoding="utf-8")
+    qa.prepare(tmp_path, settings)
+    assert marker.exists()  # same reader: reused
+    monkeypatch.setattr(qa, "fingerprint", lambda: "another-reader")
+    samples, everyday = qa.prepare(tmp_path, settings)
+    assert not marker.exists() and (everyday / "nianbao.sqlite").exists()
+    assert [p.name for p in tmp_path.iterdir()] == ["another-reader"]
+    assert (samples / "cache" / "vectors.sqlite").exists()  # vectors are kept: they depend on the text only
+
+
+def test_fewer_questions_or_more_wrong_questions_are_regressions() -> None:
+    before = {"cases": {"plain": 51, "everyday.tune": 42}, "rates": {"plain.numbers": 1.0}, "other_question": 0}
+    before |= {"unsupported": 0}
+    same = {"cases": {"plain": 51, "everyday.tune": 42}, "rates": {"plain.numbers": 1.0}, "other_question": 0}
+    same |= {"unsupported": 0}
+    assert regressions(same, before) == []
+    fewer = same | {"cases": {"plain": 50, "everyday.tune": 42}}
+    assert regressions(fewer, before) == ["qa cases plain: 51 -> 50"]
+    assert regressions(same | {"other_question": 1}, before) == ["qa other_question: 0 -> 1"]
+    assert regressions(same | {"rates": {"plain.numbers": 0.9}}, before) == ["qa plain.numbers: 1.0000 -> 0.9000"]
 
 
 def test_chroma_index_persists_across_processes(home: Path, tmp_path: Path) -> None:

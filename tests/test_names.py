@@ -1,4 +1,4 @@
-"""Issuer names to bodies: normalisation, short forms, the alias table."""
+"""Issuer names (service/names.py): normalisation, short forms, the alias table, kinds, places, spoken forms."""
 
 from __future__ import annotations
 
@@ -7,7 +7,18 @@ from pathlib import Path
 import pytest
 
 from service.errors import ConfigError
-from service.review.bodies import Bodies, alias_table, core, read_aliases
+from service.names import (
+    Bodies,
+    Directory,
+    alias_table,
+    core,
+    described_places,
+    kind_of,
+    normalize,
+    places_in,
+    read_aliases,
+    spoken_forms,
+)
 
 
 @pytest.mark.parametrize(
@@ -71,3 +82,49 @@ def test_a_bad_alias_line_is_a_config_error(tmp_path: Path) -> None:
         read_aliases(table)
     with pytest.raises(ConfigError, match="cannot be read"):
         alias_table(tmp_path / "missing.tsv", tmp_path)
+
+
+def test_kinds_and_places_from_the_name() -> None:
+    assert [kind_of(n) for n in ("巨各庄镇人民政府", "初麻乡", "某某街道办事处", "淮安市洪泽区人民政府")] == [
+        "镇",
+        "乡",
+        "街道",
+        "区",
+    ]
+    assert [kind_of(n) for n in ("平潭综合实验区管委会", "河北省科学技术厅", "某县", "某市人民政府")] == [
+        "功能区",
+        "部门",
+        "县",
+        "市",
+    ]
+    assert places_in("北京市平谷区巨各庄镇人民政府") == ["北京市", "平谷区"]
+    assert places_in("淮安市市场监督管理局") == ["淮安市"]  # 市 of 市场 is no boundary
+
+
+def test_how_questions_name_bodies() -> None:
+    assert {"巨各庄镇", "巨各庄"} <= spoken_forms("巨各庄镇人民政府")
+    assert {"洪泽区", "洪泽", "淮安市洪泽区"} <= spoken_forms("淮安市洪泽区人民政府")
+    assert {"平潭"} <= spoken_forms("平潭综合实验区")
+    assert {"河北人社厅", "省人社厅", "人社厅"} <= spoken_forms("河北省人力资源和社会保障厅")
+    assert normalize("河北省 科学技术厅") == "河北省科技厅"
+
+
+def test_a_report_says_where_its_body_lies() -> None:
+    assert described_places("巨各庄镇", "本报告由北京市平谷区巨各庄镇人民政府编制") == ["北京市", "平谷区"]
+    assert described_places("巨各庄镇", "巨各庄镇2023年政府信息公开年报") == []
+
+
+def test_the_directory_finds_bodies_and_regions() -> None:
+    directory = Directory(
+        ["淮安市洪泽区人民政府", "巨各庄镇", "平潭综合实验区"],
+        aliases={"巨各庄镇": "北京市平谷区巨各庄镇人民政府"},
+        vocabulary={"公开"},
+    )
+    found = directory.find(normalize("巨各庄和洪泽区比，淮安市各区县，平谷区各镇"))
+    assert [(m.text, m.issuers, m.region) for m in found] == [
+        ("巨各庄", ["巨各庄镇"], []),
+        ("洪泽区", ["淮安市洪泽区人民政府"], []),
+        ("淮安市", [], ["淮安市洪泽区人民政府"]),
+        ("平谷区", [], ["巨各庄镇"]),
+    ]
+    assert directory.kinds == {"淮安市洪泽区人民政府": "区", "巨各庄镇": "镇", "平潭综合实验区": "功能区"}
