@@ -147,7 +147,8 @@ def _quoted_title(doc: Document) -> tuple[re.Match[str], list[int]] | None:
 
 
 def _named_in_text(text: str, sections: dict[str, Section]) -> tuple[str, int] | None:
-    """The body section 一 opens with, else the one the text names most (with 我局-style mentions of its kind)."""
+    """The body section 一 opens with, else the one the text names most among bodies of the kind it calls itself
+    (我区 → a 区; 我局 → a 局); with no such word, a body named at least twice; else None."""
     if "一" in sections:
         opening = _opening_name(text, sections["一"])
         if opening is not None:
@@ -163,10 +164,15 @@ def _named_in_text(text: str, sections: dict[str, Section]) -> tuple[str, int] |
         if _PREDICATE.match(text[match.end() :]) or text[match.end() : match.end() + 1] in "，,、（(":
             counts[name] += 1
             first.setdefault(name, match.start())
+    pronouns = Counter(m.group(1) for m in _FIRST_PERSON.finditer(body))
+    if pronouns:  # the report speaks of itself as 我区/我局: only a body of that kind can be its issuer
+        kind = pronouns.most_common(1)[0][0]
+        counts = Counter({n: c for n, c in counts.items() if _kind(n) == kind})
+    else:  # nothing says which body speaks: only one named again and again
+        counts = Counter({n: c for n, c in counts.items() if c >= 2})
     if not counts:
         return None
-    pronouns = Counter(m.group(1) for m in _FIRST_PERSON.finditer(body))
-    best = max(counts, key=lambda n: (counts[n] + pronouns[_kind(n)], len(n)))
+    best = max(counts, key=lambda n: (counts[n], len(n)))
     return best, first[best]
 
 
