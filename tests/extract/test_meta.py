@@ -70,5 +70,6 @@ def test_a_title_quoted_in_the_text_and_a_pronoun_is_no_issuer() -> None:
 
 def test_without_a_title_a_department_named_in_passing_is_not_the_issuer() -> None:
     """我区 speaks: the 局 the text names is another body, so the issuer stays unknown (a manifest can give it)."""
-    opening = "2019年，在省政府办公厅的指导下，我区认真贯彻落实《条例》。区自然资源与生态环境局，区财政金融局，区自然资源与生态环境局，"
+    opening = "2019年，在省政府办公厅的指导下，我区认真贯彻落实《条例》。"
+    opening += "区自然资源与生态环境局，区财政金融局，区自然资源与生态环境局，"
     assert meta(BODY.format(opening=opening))[0] is None
