@@ -64,8 +64,8 @@ def _row_readings(tokens: tuple[Token, ...], kinds: list[str], groups: list[int]
     return options, True
 
 
-def _unconfirmed(table: TableRead, paths: list[str], options: list[Reading]) -> None:
-    """A row none of whose several readings adds up: cells that agree are read, the others stay ambiguous."""
+def _settle_row(table: TableRead, paths: list[str], options: list[Reading]) -> None:
+    """The cells of a row left with ``options``: those all options agree on are read, the others stay ambiguous."""
     for col, path in enumerate(paths):
         values = sorted({r[col].value for r in options}, key=lambda v: (v is None, v))
         if len(values) == 1:
@@ -103,15 +103,8 @@ def _choose(
         for i in multi:
             chosen[i] = rows[i][2]
     for i, (_, paths, _) in enumerate(rows):
-        options = chosen[i]
-        if not options:
-            continue
-        for col, path in enumerate(paths):
-            values = sorted({r[col].value for r in options}, key=lambda v: (v is None, v))
-            if len(values) == 1:
-                table.cells[path] = options[0][col]
-            else:
-                table.ambiguous[path] = values
+        if chosen[i]:
+            _settle_row(table, paths, chosen[i])
 
 
 def _values(reading: Reading | None, width: int) -> list[Value]:
@@ -151,7 +144,7 @@ def _read_aligned(
         if confirmed:
             rows.append((a.row.key, paths, options))
         else:
-            _unconfirmed(table, paths, options)
+            _settle_row(table, paths, options)  # none of its readings adds up: no other row picks one
     return rows
 
 
@@ -267,7 +260,7 @@ def read_t4(text: str, start: int, end: int, hints: dict[str, int]) -> TableRead
     if confirmed:
         _choose(table, [("reviews", paths, options)], score)
     else:
-        _unconfirmed(table, paths, options)
+        _settle_row(table, paths, options)
     return table
 
 
