@@ -15,6 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from service.access import check_exposure
 from service.app import Services
 from service.config import Settings
 from service.errors import ServiceError
@@ -540,6 +541,7 @@ def main(argv: list[str] | None = None) -> int:
     settings = Settings()
     host = args.host or settings.ui_host
     port = args.port or settings.ui_port
+    check_exposure(host, settings)  # another host than loopback needs NIANBAO_ACCESS_TOKEN
     import uvicorn
 
     app = create_app(settings, warm=True)

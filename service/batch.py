@@ -89,7 +89,8 @@ def _with_llm(record: Record, document: Document | None, settings: Settings, llm
         return with_llm_failure(record, f"internal error in the LLM reader ({type(exc).__name__}: {exc})"[:300], llm)
 
 
-def _extract_job(path: str, settings_json: str) -> str:
+def extract_job(path: str, settings_json: str) -> str:
+    """Worker: one file's record as JSON."""
     record = extract_file(Path(path), Settings.model_validate_json(settings_json))
     return json.dumps(record.to_json_dict(), ensure_ascii=False)
 
@@ -106,7 +107,7 @@ def failed_for(path: Path, reason: str) -> Record:
 
 def extract_isolated(path: Path, settings: Settings) -> Record:
     """``extract_file`` in a worker process: bounded in time and memory like a batch."""
-    outcome = next(run_jobs(_extract_job, [str(path)], settings))
+    outcome = next(run_jobs(extract_job, [str(path)], settings))
     if outcome.value is None:
         return failed_for(path, outcome.error or "")
     return Record.model_validate_json(outcome.value)
@@ -279,7 +280,7 @@ def _run(paths: list[Path], settings: Settings, llm: LLM | None = None) -> Itera
     if llm is not None:
         yield from _run_llm(paths, settings, llm)
         return
-    for outcome in run_jobs(_extract_job, [str(p) for p in paths], settings):
+    for outcome in run_jobs(extract_job, [str(p) for p in paths], settings):
         if outcome.value is None:
             yield json.dumps(failed_for(Path(outcome.path), outcome.error or "").to_json_dict(), ensure_ascii=False)
         else:

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from multiprocessing.context import BaseContext
 from multiprocessing.process import BaseProcess
+from pathlib import Path
 from typing import Any, Generic, TypeVar
 
 from service.config import Settings
@@ -117,7 +118,9 @@ class _Worker:
         if not self.process.is_alive():
             return self._replace(path, self._crash_reason())
         if time.monotonic() >= self.deadline:
-            return self._replace(path, f"took longer than {timeout_s:g} s to read (the limit)")
+            peak_mb = _peak_mb(self.process.pid)
+            outcome = self._replace(path, f"took longer than {timeout_s:g} s to read (the limit)")
+            return Outcome(path, None, outcome.error, peak_mb)
         return None
 
     def _crash_reason(self) -> str:
@@ -171,6 +174,16 @@ def _serve(conn: Connection, job: Callable[[str, str], Any], settings_json: str,
         except Exception as exc:  # a job catches what a file can raise; this is a bug, reported as the reason
             reply = ("error", f"internal error while reading ({type(exc).__name__})")
         conn.send((*reply, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024))
+
+
+def _peak_mb(pid: int | None) -> float | None:
+    """A running process's peak resident memory (Linux), read before it is killed."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text(encoding="utf-8")
+    except OSError:
+        return None
+    line = next((x for x in status.splitlines() if x.startswith("VmHWM:")), "")
+    return int(line.split()[1]) / 1024 if line else None
 
 
 def _die_with_parent() -> None:
