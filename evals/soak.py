@@ -120,11 +120,14 @@ def _env(home: Path, embedding: str, **extra: str) -> dict[str, str]:
     return env
 
 
-def ingest_process(home: Path, folder: Path, embedding: str = "hash", **extra: str) -> subprocess.Popen[str]:
-    """``nianbao ingest FOLDER`` in the background (stdout and stderr captured)."""
+def ingest_process(
+    home: Path, folder: Path, embedding: str = "hash", log: Path | None = None, **extra: str
+) -> subprocess.Popen[str]:
+    """``nianbao ingest FOLDER`` in the background; its output captured, or written to ``log``."""
     command = [sys.executable, "-m", "service", "ingest", str(folder), "--no-progress"]
+    out = subprocess.PIPE if log is None else log.open("w", encoding="utf-8")
     return subprocess.Popen(
-        command, env=_env(home, embedding, **extra), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        command, env=_env(home, embedding, **extra), stdout=out, stderr=subprocess.STDOUT if log else out, text=True
     )
 
 

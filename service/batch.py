@@ -17,8 +17,8 @@ from service.config import Settings
 from service.errors import IngestError
 from service.extract.reader import failed_record, read_record
 from service.ingest import FORMATS, Document, format_of, read_document
-from service.manifest import apply_override, override_for
 from service.locks import FolderLock
+from service.manifest import apply_override, override_for
 from service.schema.record import Record, Source
 from service.workers import run_jobs
 

@@ -32,12 +32,14 @@ def home(tmp_path: Path) -> Path:
 def test_two_ingests_at_once_wait_for_each_other_and_corrupt_nothing(home: Path, tmp_path: Path) -> None:
     a = renamed_reports(tmp_path / "a", [body_name(1), body_name(2), body_name(9)])
     b = renamed_reports(tmp_path / "b", [body_name(3), body_name(4), body_name(9)])  # the last one is in both
-    with FolderLock(home).writer(0):  # the library is busy: both have to wait, then run one after the other
-        writers = [ingest_process(home, a[0].parent), ingest_process(home, b[0].parent)]
-        time.sleep(1)
-    results = [w.communicate(timeout=300) for w in writers]
-    assert [w.returncode for w in writers] == [0, 0], results
-    assert all("is being written by pid" in err and "waiting up to 600 s" in err for _, err in results)
+    logs = [tmp_path / "a.log", tmp_path / "b.log"]
+    with FolderLock(home).writer(0):  # the library is busy: both wait (and say so), then run one after the other
+        writers = [ingest_process(home, a[0].parent, log=logs[0]), ingest_process(home, b[0].parent, log=logs[1])]
+        while not all("waiting up to 600 s" in log.read_text(encoding="utf-8") for log in logs):
+            assert all(w.poll() is None for w in writers), [log.read_text(encoding="utf-8") for log in logs]
+            time.sleep(0.1)
+    assert [w.wait(timeout=300) for w in writers] == [0, 0], [log.read_text(encoding="utf-8") for log in logs]
+    assert all("is being written by pid" in log.read_text(encoding="utf-8") for log in logs)
     health = library_health(home)
     assert health.reports == 2 + 5 and max(health.issuers.values()) == 1
     assert health.corruptions == 0 and health.vectors == health.chunks > 0
