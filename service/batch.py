@@ -149,6 +149,7 @@ class BatchResult:
     records: list[dict[str, Any]] = field(default_factory=list)  # the records of this run's inputs
     skipped: int = 0
     read_now: set[str] = field(default_factory=set)  # files read in this run (not skipped)
+    worker_peak_mb: float = 0.0  # the largest peak resident memory of a worker process in this run
 
     def summary(self) -> str:
         """Files, statuses, findings by rule, as plain text."""
@@ -235,7 +236,8 @@ def _run_batch(paths: list[Path], out_dir: Path, settings: Settings, progress: b
     result = BatchResult(skipped=len(inputs) - len(todo))
     bar = tqdm(total=len(todo), desc="extract", unit="file", disable=not progress, file=sys.stderr)
     with records_path.open("a", encoding="utf-8") as handle:
-        for line in _run(todo, settings, llm):
+        peaks: list[float] = []
+        for line in _run(todo, settings, llm, peaks):
             handle.write(line + "\n")
             handle.flush()
             record = json.loads(line)
@@ -243,6 +245,7 @@ def _run_batch(paths: list[Path], out_dir: Path, settings: Settings, progress: b
             result.read_now.add(_key(record)[0])
             bar.update(1)
     bar.close()
+    result.worker_peak_mb = max(peaks, default=0.0)
     if settings.meta_manifest is not None or settings.meta_issuer is not None or settings.meta_year is not None:
         for key, record in done.items():  # files read before the manifest was given get its values too
             if key[0] not in result.read_now:
@@ -262,11 +265,12 @@ def _llm_redo(record: dict[str, Any], llm: LLM) -> bool:
     return not usage or usage.get("model") != llm.model or bool(usage.get("error"))
 
 
-def _run_llm(paths: list[Path], settings: Settings, llm: LLM) -> Iterator[str]:
+def _run_llm(paths: list[Path], settings: Settings, llm: LLM, peaks: list[float]) -> Iterator[str]:
     """Files read in workers (bounded like any batch), then the LLM step on ``llm_concurrency`` threads."""
     with ThreadPoolExecutor(max_workers=settings.llm_concurrency) as pool:
         futures = []
         for outcome in run_jobs(_read_job, [str(p) for p in paths], settings):
+            peaks.append(outcome.peak_mb or 0.0)
             if outcome.value is None:
                 futures.append(pool.submit(failed_for, Path(outcome.path), outcome.error or ""))
             else:
@@ -276,11 +280,13 @@ def _run_llm(paths: list[Path], settings: Settings, llm: LLM) -> Iterator[str]:
             yield json.dumps(future.result().to_json_dict(), ensure_ascii=False)
 
 
-def _run(paths: list[Path], settings: Settings, llm: LLM | None = None) -> Iterator[str]:
+def _run(paths: list[Path], settings: Settings, llm: LLM | None, peaks: list[float]) -> Iterator[str]:
+    """Records as JSON lines as files finish; each worker's peak memory so far is appended to ``peaks``."""
     if llm is not None:
-        yield from _run_llm(paths, settings, llm)
+        yield from _run_llm(paths, settings, llm, peaks)
         return
     for outcome in run_jobs(extract_job, [str(p) for p in paths], settings):
+        peaks.append(outcome.peak_mb or 0.0)
         if outcome.value is None:
             yield json.dumps(failed_for(Path(outcome.path), outcome.error or "").to_json_dict(), ensure_ascii=False)
         else:
