@@ -103,5 +103,5 @@ def test_kill_9_of_extract_leaves_no_worker_and_a_rerun_finishes(tmp_path: Path)
     assert again.returncode == 0, again.stderr
     records = load_records(out / "records.jsonl")
     assert sorted(Path(r["source"]["file"]).name for r in records) == sorted(p.name for p in folder.iterdir())
-    assert all(r["status"] == "ok" for r in records)
+    assert all(r["status"] != "failed" for r in records)
     assert len({json.dumps(r["source"]) for r in records}) == 16
