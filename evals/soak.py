@@ -68,7 +68,7 @@ class Health:
     """What the library holds and whether its parts agree."""
 
     reports: int
-    issuers: Counter[str]
+    issuers: Counter[tuple[str, int | None]]  # (issuer, year): each once, or a report is stored twice
     chunks: int
     vectors: int
     missing_vectors: int  # chunks of the store the vector index lacks
@@ -98,7 +98,7 @@ def library_health(home: Path, embedding: str = "hash") -> Health:
         library.close()
     return Health(
         reports=len(rows),
-        issuers=Counter(r.issuer or "" for r in rows),
+        issuers=Counter((r.issuer or "", r.year) for r in rows),
         chunks=len(chunk_ids),
         vectors=len(vector_ids),
         missing_vectors=len(chunk_ids - vector_ids),
@@ -220,7 +220,7 @@ def soak(rounds: int, minutes: float, questions: int, embedding: str, home: Path
     )
     client = httpx.Client(base_url=f"http://127.0.0.1:{port}", headers={"Authorization": f"Bearer {token}"})
     seen = Seen()
-    expected = set(library_health(home, embedding).issuers)
+    expected = {issuer for issuer, _ in library_health(home, embedding).issuers}
     bodies = [TEMPLATE_BODY]
     start = time.monotonic()
     done = 0
@@ -276,8 +276,8 @@ def _wait_until_up(client: httpx.Client) -> None:
 
 def _report(home: Path, embedding: str, seen: Seen, expected: set[str], rounds: int, wall: float) -> int:
     health = library_health(home, embedding)
-    lost = sorted(expected - set(health.issuers))
-    duplicated = sorted(name for name, n in health.issuers.items() if n > 1)
+    lost = sorted(expected - {issuer for issuer, _ in health.issuers})
+    duplicated = sorted(f"{issuer} {year}" for (issuer, year), n in health.issuers.items() if n > 1)
     fresh = ask_in_a_new_process(home, f"{TEMPLATE_BODY}2023年收到多少件申请", embedding)
     fresh_ok = fresh.returncode == 0 and json.loads(fresh.stdout or "{}").get("value") == 20
     lat = sorted(seen.latencies)
@@ -299,6 +299,8 @@ def _report(home: Path, embedding: str, seen: Seen, expected: set[str], rounds: 
         print(f"  error: {line}")
     for name in lost[:20]:
         print(f"  lost: {name}")
+    for name in duplicated[:20]:
+        print(f"  stored twice: {name}")
     bad = seen.errors or seen.stale or lost or duplicated or health.corruptions or not fresh_ok
     return 1 if bad else 0
 

@@ -141,7 +141,7 @@ def _llm(settings: Settings, wanted: bool | None) -> LLM | None:
 
 
 def _extract(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
-    from service.batch import collect_inputs, extract_file, extract_file_llm, run_batch
+    from service.batch import collect_inputs, extract_file_llm, extract_isolated, run_batch
 
     missing = [str(p) for p in args.paths if not p.exists()]
     if missing:
@@ -152,7 +152,8 @@ def _extract(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     if args.out == "-":
         if len(inputs) != 1:
             parser.error("--out - takes exactly one file")
-        record = extract_file(inputs[0], settings) if llm is None else extract_file_llm(inputs[0], settings, llm)
+        one = inputs[0]
+        record = extract_isolated(one, settings) if llm is None else extract_file_llm(one, settings, llm)
         print(json.dumps(record.to_json_dict(), ensure_ascii=False, indent=2))
         return 1 if record.status == "failed" else 0
     if not inputs:

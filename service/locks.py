@@ -57,28 +57,24 @@ class FolderLock:
     @contextmanager
     def exclusive(self, wait_s: float | None = None) -> Iterator[None]:
         """No reader and no other commit while inside (a writer's commit, or opening the index)."""
-        gate = self._open("gate.lock")
-        data = self._open("data.lock")
-        try:
-            self._take(gate, fcntl.LOCK_EX, wait_s)
-            try:
-                self._take(data, fcntl.LOCK_EX, wait_s)
-            finally:
-                fcntl.flock(gate, fcntl.LOCK_UN)
+        with self._data(fcntl.LOCK_EX, wait_s):
             yield
-        finally:
-            os.close(data)
-            os.close(gate)
 
     @contextmanager
     def shared(self, wait_s: float | None = None) -> Iterator[None]:
         """Readers together; never during a commit."""
+        with self._data(fcntl.LOCK_SH, wait_s):
+            yield
+
+    @contextmanager
+    def _data(self, mode: int, wait_s: float | None) -> Iterator[None]:
+        """``data.lock`` in this mode, entered through ``gate.lock`` (a waiting writer holds the gate)."""
         gate = self._open("gate.lock")
         data = self._open("data.lock")
         try:
             self._take(gate, fcntl.LOCK_EX, wait_s)
             try:
-                self._take(data, fcntl.LOCK_SH, wait_s)
+                self._take(data, mode, wait_s)
             finally:
                 fcntl.flock(gate, fcntl.LOCK_UN)
             yield

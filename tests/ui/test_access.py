@@ -10,7 +10,6 @@ from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-import httpx
 import pytest
 from fastapi.testclient import TestClient
 
@@ -24,7 +23,7 @@ from service.library import ingest
 from service.locks import FolderLock
 from service.views import as_text
 from tests.conftest import SAMPLES
-from tests.ui.test_ui import CHROMIUM_ARGS, _free_port
+from tests.ui.test_ui import CHROMIUM_ARGS, serve
 from ui import chat_reply, scratch_dir
 
 TOKEN = "t0ken-for-the-tests-0123456789"
@@ -189,27 +188,7 @@ def test_report_text_is_escaped() -> None:
 
 @pytest.fixture(scope="module")
 def server(home: Path) -> Iterator[str]:
-    os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
-    os.environ["HF_HUB_OFFLINE"] = "1"
-    import uvicorn
-
-    from ui import create_app
-
-    port = _free_port()
-    app = create_app(Settings(home=home, embedding="hash", access_token=TOKEN))
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    url = f"http://127.0.0.1:{port}"
-    for _ in range(200):
-        try:
-            if httpx.get(url + "/api/records", headers=AUTH, timeout=2).status_code == 200:
-                break
-        except httpx.HTTPError:
-            time.sleep(0.1)
-    yield url
-    server.should_exit = True
-    thread.join(timeout=10)
+    yield from serve(Settings(home=home, embedding="hash", access_token=TOKEN), AUTH)
 
 
 def test_gradio_client_with_the_token(server: str) -> None:

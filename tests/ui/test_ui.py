@@ -179,8 +179,8 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-@pytest.fixture(scope="module")
-def server(settings: Settings) -> Iterator[str]:
+def serve(settings: Settings, headers: dict[str, str] | None = None) -> Iterator[str]:
+    """The app on a free loopback port, in a thread, until the generator is closed."""
     os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
     os.environ["HF_HUB_OFFLINE"] = "1"
     os.environ["HF_HUB_DISABLE_TELEMETRY"] = "1"
@@ -196,13 +196,18 @@ def server(settings: Settings) -> Iterator[str]:
     url = f"http://127.0.0.1:{port}"
     for _ in range(200):
         try:
-            if httpx.get(url + "/api/records", timeout=2).status_code == 200:
+            if httpx.get(url + "/api/records", headers=headers, timeout=2).status_code == 200:
                 break
         except httpx.HTTPError:
             time.sleep(0.1)
     yield url
     server.should_exit = True
     thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def server(settings: Settings) -> Iterator[str]:
+    yield from serve(settings)
 
 
 def test_http_api(server: str) -> None:
