@@ -20,7 +20,7 @@ from service.ingest import FORMATS, Document, format_of, read_document
 from service.locks import FolderLock
 from service.manifest import apply_override, override_for
 from service.schema.record import Record, Source
-from service.workers import run_jobs
+from service.workers import near_memory_limit, run_jobs
 
 if TYPE_CHECKING:
     from service.llm import LLM
@@ -63,10 +63,10 @@ def read_file(path: Path, settings: Settings) -> tuple[Record, Document | None]:
         return apply_override(read_record(document, source), override_for(settings, str(path))), document
     except IngestError as exc:
         return failed_record(source, str(exc)), None
-    except MemoryError:
-        reason = f"needs more than {settings.worker_memory_mb} MB of memory to read (the limit)"
-        return failed_record(source, reason), None
     except Exception as exc:  # the batch boundary: a reader bug must not lose the file or stop the batch
+        if isinstance(exc, MemoryError) or near_memory_limit():  # (a C library may report it its own way)
+            reason = f"needs more than {settings.worker_memory_mb} MB of memory to read (the limit)"
+            return failed_record(source, reason), None
         return failed_record(source, f"internal error while reading ({type(exc).__name__}: {exc})"[:300]), None
 
 

@@ -35,13 +35,14 @@ T = TypeVar("T")
 # imported once by the fork server, so that a new worker starts in milliseconds
 PRELOAD = ["service.library", "service.ingest.html", "service.ingest.docx", "service.ingest.pdf", "pdfplumber", "docx"]
 PR_SET_PDEATHSIG = 1
+NEAR_LIMIT = 0.8  # a failure with resident memory at 80% of the heap limit is reported as the limit
 
 
 @dataclass(frozen=True)
 class Outcome(Generic[T]):
     """A path and what the job returned for it, or why it returned nothing (``error``, one line).
 
-    ``peak_mb`` is the worker's peak resident memory so far (its first file: what reading that file took).
+    ``peak_mb`` is the worker's peak resident memory while it read this file (on Linux; elsewhere: so far).
     """
 
     path: str
@@ -167,13 +168,14 @@ def _serve(conn: Connection, job: Callable[[str, str], Any], settings_json: str,
             return
         if path is None:
             return
+        _reset_peak()
         try:
             reply: tuple[str, Any] = ("ok", job(path, settings_json))
         except MemoryError:
             reply = ("error", f"needs more than {memory_mb} MB of memory to read (the limit)")
         except Exception as exc:  # a job catches what a file can raise; this is a bug, reported as the reason
             reply = ("error", f"internal error while reading ({type(exc).__name__})")
-        conn.send((*reply, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024))
+        conn.send((*reply, _peak_mb(os.getpid()) or resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024))
 
 
 def _peak_mb(pid: int | None) -> float | None:
@@ -184,6 +186,25 @@ def _peak_mb(pid: int | None) -> float | None:
         return None
     line = next((x for x in status.splitlines() if x.startswith("VmHWM:")), "")
     return int(line.split()[1]) / 1024 if line else None
+
+
+def _reset_peak() -> None:
+    """Start the peak of resident memory afresh (Linux), so that it measures one file."""
+    try:
+        Path("/proc/self/clear_refs").write_text("5", encoding="utf-8")
+    except OSError:
+        pass
+
+
+def near_memory_limit() -> bool:
+    """Whether this process runs under a heap limit and its memory came near it while reading the current file.
+
+    A C library that cannot allocate under the limit may not raise MemoryError (lxml reports an "unknown error");
+    the reader calls this to give such a failure its real reason.
+    """
+    soft, _ = resource.getrlimit(resource.RLIMIT_DATA)
+    peak_mb = _peak_mb(os.getpid())
+    return soft != resource.RLIM_INFINITY and peak_mb is not None and peak_mb * 1024 * 1024 >= NEAR_LIMIT * soft
 
 
 def _die_with_parent() -> None:
