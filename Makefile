@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: help run test fonts browser check lint typecheck evals evals-smoke bench variants clean
+.PHONY: help run test fonts browser check lint typecheck evals evals-smoke bench soak variants clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -51,6 +51,9 @@ evals-smoke: $(STAMP) ## the fast eval subset (samples only)
 
 bench: $(STAMP) ## speed benchmarks (prints figures)
 	$(BIN)/python -m evals.bench
+
+soak: $(STAMP) ## concurrent ingests, uploads and questions against one library on loopback (50 rounds, ≤ 60 min)
+	$(BIN)/python -m evals.soak --rounds 50 --minutes 60
 
 variants: $(STAMP) fonts ## regenerate the eval variants and the wording suite built on them
 	$(BIN)/python -m evals.variants

@@ -9,12 +9,15 @@ import io
 import json
 import os
 import re
+import shutil
 import tempfile
 import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from service.access import check_exposure
 from service.app import Services
 from service.config import Settings
 from service.errors import ServiceError
@@ -28,7 +31,7 @@ from service.schema.fields import (
     t2_rows,
     t3_rows,
 )
-from service.views import answer_html, error_zh, method_zh, report_choices
+from service.views import answer_html, as_text, error_zh, method_zh, report_choices
 
 CSS = """
 .nb-table {border-collapse: collapse; font-size: 13px; margin-bottom: 12px}
@@ -49,6 +52,18 @@ EXAMPLES = [
     "巨各庄镇有哪些短板",
 ]
 STATUS_ZH = {"ok": "正常", "needs_review": "需复核", "failed": "读取失败"}
+DOWNLOADS_MAX_AGE_S = 600  # folders of files handed to the browser (Gradio copies them at once)
+
+
+def scratch_dir() -> Path:
+    """A new folder for files handed to the browser; such folders older than 10 minutes are removed."""
+    base = Path(tempfile.gettempdir()) / "nianbao-downloads"
+    base.mkdir(exist_ok=True)
+    for old in base.iterdir():
+        with contextlib.suppress(OSError):
+            if time.time() - old.stat().st_mtime > DOWNLOADS_MAX_AGE_S:
+                shutil.rmtree(old, ignore_errors=True)
+    return Path(tempfile.mkdtemp(dir=base))
 
 
 # ---- chat ---------------------------------------------------------------------------------------------------
@@ -166,16 +181,16 @@ def record_html(record: dict[str, Any], focus: str | None = None) -> str:
 
 def findings_markdown(record: dict[str, Any]) -> str:
     """The findings of a record in plain Chinese."""
-    name = (record.get("meta") or {}).get("issuer") or record["source"]["file"]
+    name = as_text((record.get("meta") or {}).get("issuer") or record["source"]["file"])
     if record.get("status") == "failed":
-        return f"**{name}**：无法读取（{error_zh(record.get('error', ''))}）"
+        return f"**{name}**：无法读取（{as_text(error_zh(record.get('error', '')))}）"
     findings = record.get("findings", [])
     if not findings:
         return f"**{name}**：未发现问题，表格勾稽关系成立。"
     lines = [f"**{name}**：发现 {len(findings)} 个问题"]
     for f in findings:
         level = "错误" if f["severity"] == "error" else "提示"
-        lines.append(f"- 【{level} {f['rule']}】{f['message']}")
+        lines.append(f"- 【{level} {f['rule']}】{as_text(f['message'])}")
     return "\n".join(lines)
 
 
@@ -193,8 +208,8 @@ def extract_files(
         try:
             records.append(services.extract(Path(path).name, Path(path).read_bytes(), add=add))
         except ServiceError as exc:
-            messages.append(f"**{Path(path).name}**：{exc}")
-    out_dir = Path(tempfile.mkdtemp(prefix="nianbao-"))
+            messages.append(f"**{as_text(Path(path).name)}**：{as_text(str(exc))}")
+    out_dir = scratch_dir()
     downloads = []
     if records:
         json_path = out_dir / "records.json"
@@ -310,7 +325,7 @@ def chart_frames(records: list[dict[str, Any]]) -> tuple[Any, Any, Any]:
 
 def export_records(services: Services, issuer: str | None, year: str | None, status: str | None) -> str:
     """The filtered records as an XLSX file."""
-    path = Path(tempfile.mkdtemp(prefix="nianbao-")) / "records.xlsx"
+    path = scratch_dir() / "records.xlsx"
     write_xlsx(stored_records(services, issuer, year, status), path)
     return str(path)
 
@@ -380,7 +395,8 @@ def build_ui(services: Services) -> Any:
     store, _ = services.library
     issuers = [""] + sorted(store.issuers())
     years = [""] + [str(y) for y in sorted(store.years())]
-    with gr.Blocks(title="nianbao 政府信息公开年报") as demo:
+    # uploads and downloads Gradio keeps in its cache are deleted after an hour, and all at shutdown
+    with gr.Blocks(title="nianbao 政府信息公开年报", delete_cache=(600, 3600)) as demo:
         gr.Markdown("## nianbao · 政府信息公开工作年度报告 解析、核对与问答")
         gr.Markdown(mode_badge(services) + "　·　[接口文档](/docs)", elem_id="mode-badge")
         with gr.Tabs(selected="chat") as tabs:
@@ -389,7 +405,9 @@ def build_ui(services: Services) -> Any:
                     issuer = gr.Dropdown(issuers, value="", label="单位（可选）", allow_custom_value=True)
                     year = gr.Dropdown(years, value="", label="年度（可选）", allow_custom_value=True)
                 chatbot = gr.Chatbot(
-                    height=460, label="回答（先写明程序理解的问题；数字由代码从表格单元格计算，点开来源看原文）"
+                    height=460,
+                    label="回答（先写明程序理解的问题；数字由代码从表格单元格计算，点开来源看原文）",
+                    latex_delimiters=[],  # a report's $$…$$ is text
                 )
                 with gr.Row():
                     box = gr.Textbox(
@@ -540,6 +558,7 @@ def main(argv: list[str] | None = None) -> int:
     settings = Settings()
     host = args.host or settings.ui_host
     port = args.port or settings.ui_port
+    check_exposure(host, settings)  # another host than loopback needs NIANBAO_ACCESS_TOKEN
     import uvicorn
 
     app = create_app(settings, warm=True)

@@ -10,15 +10,16 @@ from fastapi.responses import JSONResponse
 from fastapi_offline import FastAPIOffline
 from pydantic import BaseModel, Field
 
-from service.app import Services, UploadError
+from service.access import protect
+from service.app import MAX_HISTORY, MAX_QUESTION_CHARS, Services, UploadError
 from service.errors import ServiceError
 
 
 class AskRequest(BaseModel):
     """A question, the earlier questions of the chat, optional filters."""
 
-    question: str = Field(min_length=1, max_length=500)
-    history: list[str] = Field(default_factory=list, max_length=20)
+    question: str = Field(min_length=1, max_length=MAX_QUESTION_CHARS)
+    history: list[str] = Field(default_factory=list, max_length=MAX_HISTORY)
     issuer: str | None = None
     year: int | None = None
 
@@ -53,6 +54,7 @@ def create_api(services: Services) -> FastAPI:
     """The FastAPI app; ui.py mounts the Gradio app on it."""
     # Swagger UI (/docs) and ReDoc (/redoc) from the assets inside the fastapi-offline package: no CDN
     api = FastAPIOffline(title="nianbao", description="政府信息公开工作年度报告：解析、核对、问答")
+    protect(api, services.settings)  # access control, cross-site posts refused, errors as JSON
 
     @api.exception_handler(ServiceError)
     async def _service_error(_: Request, exc: ServiceError) -> JSONResponse:

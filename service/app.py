@@ -3,25 +3,48 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 import re
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from service.batch import read_file
+from service.batch import extract_isolated
 from service.config import Settings
-from service.errors import ServiceError
+from service.errors import InternalError, LibraryBusyError, ServiceError
 from service.ingest import FORMATS
-from service.library import ingest, open_library
+from service.library import Library, ingest
 from service.qa.answer import answer
 from service.qa.model import Answer
 from service.store import Store
 
 _SAFE = re.compile(r"[^\w.\-\u4e00-\u9fff]+")
+MAX_QUESTION_CHARS = 500  # the chat, the HTTP API and the CLI refuse longer questions
+MAX_HISTORY = 20  # earlier questions a follow-up may use (the API refuses more; the chat keeps the last ones)
+APP_WRITE_WAIT_S = 30.0  # an upload added to the library waits this long for another writer (nianbao ingest)
+log = logging.getLogger("nianbao")
 
 
-class UploadError(ServiceError):
+class InputError(ServiceError):
+    """A request was refused (file type or size, question length); the message is shown as it is."""
+
+
+class UploadError(InputError):
     """An uploaded file was refused (type or size)."""
+
+
+@contextmanager
+def _shown_as_one_line(what: str) -> Iterator[None]:
+    """Errors the user can act on pass; anything else is logged and becomes one Chinese line."""
+    try:
+        yield
+    except (InputError, LibraryBusyError):
+        raise
+    except Exception as exc:
+        log.exception("%s failed", what)
+        raise InternalError(f"内部错误：{what}没有完成，请稍后再试（详情见服务日志）") from exc
 
 
 def safe_name(name: str) -> str:
@@ -36,17 +59,14 @@ class Services:
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
-        self._library: tuple[Store, Any] | None = None
+        self._library = Library(settings)
         self._llm: Any = None
         self._lock = threading.Lock()
 
     @property
     def library(self) -> tuple[Store, Any]:
-        """The store and the index, opened on first use."""
-        with self._lock:
-            if self._library is None:
-                self._library = open_library(self.settings)
-            return self._library
+        """The store and the index, opened on first use (and reopened after another process wrote)."""
+        return self._library.open()
 
     @property
     def mode(self) -> str:
@@ -71,33 +91,56 @@ class Services:
         return path
 
     def extract(self, name: str, data: bytes, *, add: bool = False) -> dict[str, Any]:
-        """An uploaded file's record (failed records included); optionally added to the store and index."""
+        """An uploaded file's record (failed records included); optionally added to the store and index.
+
+        The file is read in a worker process (bounded in time and memory like a batch); an upload that is not
+        added to the library is deleted once read.
+        """
         path = self.save_upload(name, data)
-        record, _ = read_file(path, self.settings)
+        added = False
+        try:
+            with _shown_as_one_line("解析文件"):
+                record = extract_isolated(path, self.settings)
+                if add and record.status != "failed":
+                    self._add(path)
+                    added = True
+        finally:
+            if not added:
+                path.unlink(missing_ok=True)
         result = record.to_json_dict()
         result["source"]["file"] = safe_name(name)
-        if add and record.status != "failed":
-            ingest([path], self.settings, progress=False, library=self.library)
         return result
+
+    def _add(self, path: Path) -> None:
+        try:
+            wait_s = min(APP_WRITE_WAIT_S, self.settings.lock_wait_s)
+            ingest([path], self.settings, progress=False, library=self._library, wait_s=wait_s)
+        except LibraryBusyError as exc:
+            raise LibraryBusyError(
+                "报告库正由另一个进程写入（例如 nianbao ingest），请稍后再试；文件未加入报告库"
+            ) from exc
 
     def ask(
         self, question: str, history: list[str] | None = None, issuer: str | None = None, year: int | None = None
     ) -> Answer:
-        """An answer across the stored reports."""
-        store, index = self.library
-        if self.mode == "llm":
-            from service.qa.llm_answer import answer_with_llm
+        """An answer across the stored reports (as of the last finished commit to the library)."""
+        if len(question) > MAX_QUESTION_CHARS:
+            raise InputError(f"问题过长（{len(question)} 字），上限 {MAX_QUESTION_CHARS} 字")
+        earlier = [h[:MAX_QUESTION_CHARS] for h in (history or [])[-MAX_HISTORY:]]
+        with _shown_as_one_line("回答问题"), self._library.reading() as (store, index):
+            if self.mode == "llm":
+                from service.qa.llm_answer import answer_with_llm
 
-            return answer_with_llm(
-                question,
-                store=store,
-                index=index,
-                llm=self.llm,
-                history=history or [],
-                issuer=issuer or None,
-                year=year,
-            )
-        return answer(question, store=store, index=index, history=history or [], issuer=issuer or None, year=year)
+                return answer_with_llm(
+                    question,
+                    store=store,
+                    index=index,
+                    llm=self.llm,
+                    history=earlier,
+                    issuer=issuer or None,
+                    year=year,
+                )
+            return answer(question, store=store, index=index, history=earlier, issuer=issuer or None, year=year)
 
     @property
     def llm(self) -> Any:
@@ -113,6 +156,6 @@ class Services:
         self, issuer: str | None = None, year: int | None = None, status: str | None = None
     ) -> list[dict[str, Any]]:
         """Stored records, filtered."""
-        store, _ = self.library
-        rows = store.reports(issuer=issuer or None, year=year, status=status or None)
-        return [r for r in (store.record(row.report_id) for row in rows) if r is not None]
+        with _shown_as_one_line("读取报告库"), self._library.reading() as (store, _):
+            rows = store.reports(issuer=issuer or None, year=year, status=status or None)
+            return [r for r in (store.record(row.report_id) for row in rows) if r is not None]

@@ -8,7 +8,7 @@ import os
 import sys
 from collections import Counter
 from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor, as_completed
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -17,8 +17,10 @@ from service.config import Settings
 from service.errors import IngestError
 from service.extract.reader import failed_record, read_record
 from service.ingest import FORMATS, Document, format_of, read_document
+from service.locks import FolderLock
 from service.manifest import apply_override, override_for
 from service.schema.record import Record, Source
+from service.workers import near_memory_limit, run_jobs
 
 if TYPE_CHECKING:
     from service.llm import LLM
@@ -62,14 +64,21 @@ def read_file(path: Path, settings: Settings) -> tuple[Record, Document | None]:
     except IngestError as exc:
         return failed_record(source, str(exc)), None
     except Exception as exc:  # the batch boundary: a reader bug must not lose the file or stop the batch
+        if isinstance(exc, MemoryError) or near_memory_limit():  # (a C library may report it its own way)
+            reason = f"needs more than {settings.worker_memory_mb} MB of memory to read (the limit)"
+            return failed_record(source, reason), None
         return failed_record(source, f"internal error while reading ({type(exc).__name__}: {exc})"[:300]), None
 
 
 def extract_file_llm(path: Path, settings: Settings, llm: LLM) -> Record:
     """``extract_file``, then the LLM reader (unread cells, prose); never raises, never loses the template record."""
+    record, document = read_file(path, settings)
+    return _with_llm(record, document, settings, llm)
+
+
+def _with_llm(record: Record, document: Document | None, settings: Settings, llm: LLM) -> Record:
     from service.extract.llm_reader import read_with_llm, with_llm_failure
 
-    record, document = read_file(path, settings)
     if document is None or record.status == "failed":
         return record
     try:
@@ -80,22 +89,43 @@ def extract_file_llm(path: Path, settings: Settings, llm: LLM) -> Record:
         return with_llm_failure(record, f"internal error in the LLM reader ({type(exc).__name__}: {exc})"[:300], llm)
 
 
-def _extract_job(path: str, settings_json: str) -> str:
+def extract_job(path: str, settings_json: str) -> str:
+    """Worker: one file's record as JSON."""
     record = extract_file(Path(path), Settings.model_validate_json(settings_json))
     return json.dumps(record.to_json_dict(), ensure_ascii=False)
 
 
+def _read_job(path: str, settings_json: str) -> tuple[str, Document | None]:
+    record, document = read_file(Path(path), Settings.model_validate_json(settings_json))
+    return json.dumps(record.to_json_dict(), ensure_ascii=False), document
+
+
+def failed_for(path: Path, reason: str) -> Record:
+    """The ``failed`` record of a file a worker could not finish (time limit, crash)."""
+    return failed_record(Source(file=str(path), sha256=file_sha256(path), format=format_of(path)), reason)
+
+
+def extract_isolated(path: Path, settings: Settings) -> Record:
+    """``extract_file`` in a worker process: bounded in time and memory like a batch."""
+    outcome = next(run_jobs(extract_job, [str(path)], settings))
+    if outcome.value is None:
+        return failed_for(path, outcome.error or "")
+    return Record.model_validate_json(outcome.value)
+
+
 def load_records(path: Path) -> list[dict[str, Any]]:
-    """Records of a records.jsonl; a line cut short by an interrupted run is dropped."""
+    """Records of a records.jsonl; a line cut short by an interrupted run is dropped, whatever byte it ends on."""
     if not path.exists():
         return []
     records = []
-    with path.open(encoding="utf-8") as handle:
+    with path.open("rb") as handle:
         for line in handle:
             try:
-                records.append(json.loads(line))
-            except json.JSONDecodeError:
+                record = json.loads(line.decode("utf-8"))
+            except (UnicodeDecodeError, json.JSONDecodeError):
                 continue
+            if isinstance(record, dict):
+                records.append(record)
     return records
 
 
@@ -119,6 +149,7 @@ class BatchResult:
     records: list[dict[str, Any]] = field(default_factory=list)  # the records of this run's inputs
     skipped: int = 0
     read_now: set[str] = field(default_factory=set)  # files read in this run (not skipped)
+    worker_peak_mb: float = 0.0  # the largest peak resident memory of a worker process in this run
 
     def summary(self) -> str:
         """Files, statuses, findings by rule, as plain text."""
@@ -167,19 +198,31 @@ def _rewrite(path: Path, records: list[dict[str, Any]]) -> None:
 
 
 def run_batch(
-    paths: list[Path], out_dir: Path, settings: Settings, *, progress: bool = True, llm: LLM | None = None
+    paths: list[Path],
+    out_dir: Path,
+    settings: Settings,
+    *,
+    progress: bool = True,
+    llm: LLM | None = None,
+    on_wait: Callable[[str], object] | None = None,
 ) -> BatchResult:
     """Extract every file (folders are searched) into ``out_dir/records.jsonl`` as files finish, then export.
 
     With ``llm``, files run on ``llm_concurrency`` threads through the LLM reader, and a file done before
     without the LLM (or whose LLM step failed, or with another model) is read again; answers are cached.
+    One run at a time writes into a folder: a second one waits (``on_wait`` is told), then gives up.
     """
+    out_dir.mkdir(parents=True, exist_ok=True)
+    with FolderLock(out_dir).writer(settings.lock_wait_s, on_wait):
+        return _run_batch(paths, out_dir, settings, progress, llm)
+
+
+def _run_batch(paths: list[Path], out_dir: Path, settings: Settings, progress: bool, llm: LLM | None) -> BatchResult:
     from tqdm import tqdm
 
     from service.export import write_exports
 
     inputs = collect_inputs(paths)
-    out_dir.mkdir(parents=True, exist_ok=True)
     records_path = out_dir / RECORDS
     previous = load_records(records_path)
     _rewrite(records_path, previous)  # drops a line cut short by an interrupted run
@@ -193,7 +236,8 @@ def run_batch(
     result = BatchResult(skipped=len(inputs) - len(todo))
     bar = tqdm(total=len(todo), desc="extract", unit="file", disable=not progress, file=sys.stderr)
     with records_path.open("a", encoding="utf-8") as handle:
-        for line in _run(todo, settings, llm):
+        peaks: list[float] = []
+        for line in _run(todo, settings, llm, peaks):
             handle.write(line + "\n")
             handle.flush()
             record = json.loads(line)
@@ -201,6 +245,7 @@ def run_batch(
             result.read_now.add(_key(record)[0])
             bar.update(1)
     bar.close()
+    result.worker_peak_mb = max(peaks, default=0.0)
     if settings.meta_manifest is not None or settings.meta_issuer is not None or settings.meta_year is not None:
         for key, record in done.items():  # files read before the manifest was given get its values too
             if key[0] not in result.read_now:
@@ -220,28 +265,29 @@ def _llm_redo(record: dict[str, Any], llm: LLM) -> bool:
     return not usage or usage.get("model") != llm.model or bool(usage.get("error"))
 
 
-def _run_llm(paths: list[Path], settings: Settings, llm: LLM) -> Iterator[str]:
+def _run_llm(paths: list[Path], settings: Settings, llm: LLM, peaks: list[float]) -> Iterator[str]:
+    """Files read in workers (bounded like any batch), then the LLM step on ``llm_concurrency`` threads."""
     with ThreadPoolExecutor(max_workers=settings.llm_concurrency) as pool:
-        futures = [pool.submit(extract_file_llm, p, settings, llm) for p in paths]
+        futures = []
+        for outcome in run_jobs(_read_job, [str(p) for p in paths], settings):
+            peaks.append(outcome.peak_mb or 0.0)
+            if outcome.value is None:
+                futures.append(pool.submit(failed_for, Path(outcome.path), outcome.error or ""))
+            else:
+                record = Record.model_validate_json(outcome.value[0])
+                futures.append(pool.submit(_with_llm, record, outcome.value[1], settings, llm))
         for future in as_completed(futures):
             yield json.dumps(future.result().to_json_dict(), ensure_ascii=False)
 
 
-def _run(paths: list[Path], settings: Settings, llm: LLM | None = None) -> Iterator[str]:
+def _run(paths: list[Path], settings: Settings, llm: LLM | None, peaks: list[float]) -> Iterator[str]:
+    """Records as JSON lines as files finish; each worker's peak memory so far is appended to ``peaks``."""
     if llm is not None:
-        yield from _run_llm(paths, settings, llm)
+        yield from _run_llm(paths, settings, llm, peaks)
         return
-    yield from in_workers(_extract_job, paths, settings)
-
-
-def in_workers(job: Callable[[str, str], str], paths: list[Path], settings: Settings) -> Iterator[str]:
-    """``job(path, settings_json)`` for every path, on ``settings.jobs`` processes, results as they finish."""
-    settings_json = settings.model_dump_json()
-    if settings.jobs <= 1 or len(paths) <= 1:
-        for path in paths:
-            yield job(str(path), settings_json)
-        return
-    with ProcessPoolExecutor(max_workers=settings.jobs) as pool:
-        futures = [pool.submit(job, str(p), settings_json) for p in paths]
-        for future in as_completed(futures):
-            yield future.result()
+    for outcome in run_jobs(extract_job, [str(p) for p in paths], settings):
+        peaks.append(outcome.peak_mb or 0.0)
+        if outcome.value is None:
+            yield json.dumps(failed_for(Path(outcome.path), outcome.error or "").to_json_dict(), ensure_ascii=False)
+        else:
+            yield outcome.value

@@ -124,6 +124,10 @@ def main(argv: list[str] | None = None) -> int:
     return 2
 
 
+def _say(message: str) -> None:
+    print(f"nianbao: {message}", file=sys.stderr, flush=True)
+
+
 def _llm(settings: Settings, wanted: bool | None) -> LLM | None:
     """The LLM client when LLM mode is on (``--llm``, else NIANBAO_LLM, else whether an endpoint is configured)."""
     use = settings.llm if wanted is None else wanted
@@ -137,7 +141,7 @@ def _llm(settings: Settings, wanted: bool | None) -> LLM | None:
 
 
 def _extract(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
-    from service.batch import collect_inputs, extract_file, extract_file_llm, run_batch
+    from service.batch import collect_inputs, extract_file_llm, extract_isolated, run_batch
 
     missing = [str(p) for p in args.paths if not p.exists()]
     if missing:
@@ -148,18 +152,19 @@ def _extract(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     if args.out == "-":
         if len(inputs) != 1:
             parser.error("--out - takes exactly one file")
-        record = extract_file(inputs[0], settings) if llm is None else extract_file_llm(inputs[0], settings, llm)
+        one = inputs[0]
+        record = extract_isolated(one, settings) if llm is None else extract_file_llm(one, settings, llm)
         print(json.dumps(record.to_json_dict(), ensure_ascii=False, indent=2))
         return 1 if record.status == "failed" else 0
     if not inputs:
         parser.error("no report files found (.txt .md .html .htm .pdf .docx)")
-    result = run_batch(args.paths, Path(args.out), settings, progress=not args.no_progress, llm=llm)
+    result = run_batch(args.paths, Path(args.out), settings, progress=not args.no_progress, llm=llm, on_wait=_say)
     print(result.summary())
     print(f"written: {Path(args.out) / 'records.jsonl'}, cells.csv, reports.xlsx")
     if args.store:
         from service.library import ingest
 
-        print(ingest(args.paths, settings, progress=not args.no_progress).summary())
+        print(ingest(args.paths, settings, progress=not args.no_progress, on_wait=_say).summary())
     return 1 if any(r.get("status") == "failed" for r in result.records) else 0
 
 
@@ -170,13 +175,14 @@ def _ingest(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     if missing:
         parser.error(f"no such file or folder: {', '.join(missing)}")
     settings = _settings(args, parser)
-    result = ingest(args.paths, settings, progress=not args.no_progress)
+    result = ingest(args.paths, settings, progress=not args.no_progress, on_wait=_say)
     print(result.summary())
     print(f"store: {Path(settings.home) / 'nianbao.sqlite'}")
     return 1 if any(r["status"] == "failed" for r in result.added) else 0
 
 
 def _review(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    from service.locks import FolderLock
     from service.review import alias_table, review, write_review
     from service.store import Store
 
@@ -191,7 +197,8 @@ def _review(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     aliases = alias_table(args.aliases or settings.aliases, Path(settings.home))
     store = Store(path)
     try:
-        result = review(store, threshold=threshold, aliases=aliases)
+        with FolderLock(Path(settings.home)).writer(settings.lock_wait_s, _say):  # the library's one writer
+            result = review(store, threshold=threshold, aliases=aliases)
     finally:
         store.close()
     if args.issuer and not result.knows(args.issuer):

@@ -18,6 +18,15 @@ class Settings(BaseSettings):
     jobs: int = Field(default=1, ge=1, description="worker processes for batch extraction")
     max_file_mb: float = Field(default=50.0, gt=0, description="larger files are not read")
     max_pdf_pages: int = Field(default=200, ge=1, description="PDFs with more pages are not read")
+    # bounds per file (README, "Bounds per file"): past one, the file is ``failed`` with a one-line reason
+    max_pdf_stream_mb: float = Field(default=50.0, gt=0, description="PDF streams, decompressed, all together")
+    max_docx_xml_mb: float = Field(default=5.0, gt=0, description="the XML parts of a DOCX, decompressed")
+    max_docx_unpacked_mb: float = Field(default=100.0, gt=0, description="every part of a DOCX, decompressed")
+    file_timeout_s: float = Field(default=180.0, gt=0, description="wall time to read one file in a worker")
+    worker_memory_mb: int = Field(default=450, ge=128, description="heap of a worker process (RLIMIT_DATA)")
+    # the library (README, "One writer at a time") and access to the app (README, "Access")
+    lock_wait_s: float = Field(default=600.0, ge=0, description="how long a writer waits for another to finish")
+    access_token: SecretStr | None = Field(default=None, description="token the app and the HTTP API require")
     # cross-report review (README, "Cross-report review")
     copy_threshold: float = Field(
         default=0.8, gt=0, le=1, description="Y-COPY: sections at least this alike (share of Chinese characters)"

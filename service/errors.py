@@ -8,6 +8,8 @@
   * LLMError              the LLM endpoint failed (timeout, unreachable, HTTP error, invalid JSON after the
                           retries, token budget exceeded); the message is the one-line reason
   * IndexStoreError       the vector index (Chroma) could not be opened, read or written
+  * LibraryBusyError      another process kept the library (or an output folder) longer than the wait allowed
+  * InternalError         an unexpected failure behind the app or the API, shown as one Chinese line (logged)
 
 Business-rule failures (identities, prose vs tables) are findings, i.e. data, never exceptions.
 A batch turns every IngestError into a ``failed`` record and goes on.
@@ -42,3 +44,11 @@ class PromptError(ServiceError):
 
 class LLMError(ServiceError):
     """The LLM endpoint failed; the message is a one-line reason (the record becomes ``needs_review``)."""
+
+
+class InternalError(ServiceError):
+    """Something failed that the user cannot fix; the message is a generic Chinese line, the details are logged."""
+
+
+class LibraryBusyError(ServiceError):
+    """Another process kept the library (or an output folder) longer than the wait allowed."""

@@ -5,19 +5,28 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sys
+import threading
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from service.batch import collect_inputs, file_sha256, in_workers, read_file
+from service.batch import collect_inputs, failed_for, file_sha256, read_file
 from service.config import Settings
 from service.extract.reader import READER_VERSION
 from service.index.chunks import Chunk, make_chunks, section_texts
 from service.index.search import Index
 from service.index.tokens import tokenize
+from service.ingest import Document
 from service.locate.sections import find_sections
+from service.locks import FolderLock
 from service.store import Store
 from service.store.db import report_id_of
+from service.workers import run_jobs
+
+READ_WAIT_S = 60.0  # a question waits at most this long for a commit (commits take seconds)
 
 INDEX_BATCH = 1000  # chunks per Chroma write
 STORE_VERSION = f"{READER_VERSION}/chunks-2"  # a new reader or chunker re-reads the files given to ingest
@@ -46,23 +55,104 @@ class IngestResult:
 
 
 def open_library(settings: Settings) -> tuple[Store, Index]:
-    """The store and the index under the data dir."""
+    """The store and the index under the data dir (callers that share the library go through ``Library``)."""
     store = Store(Path(settings.home) / "nianbao.sqlite")
     return store, Index(settings, store)
+
+
+class Library:
+    """The embedded library under NIANBAO_HOME (the SQLite store and the Chroma index) as one process sees it.
+
+    Questions run inside ``reading()``; a writer holds ``writing()`` for its run and writes inside ``commit()``.
+    Every commit changes the library's generation (kept in the store). A process that finds a generation it has
+    not loaded reopens the index (Chroma's in-memory copy, the BM25 over the chunks) before it answers. Opening
+    Chroma's files can write them (Chroma replays its log), so opening happens under the exclusive lock.
+    What the locks cover: this process and others on this machine using the same folder (``service/locks.py``).
+    """
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.locks = FolderLock(Path(settings.home))
+        self._opened: tuple[Store, Index] | None = None
+        self._generation = ""
+        self._mutex = threading.Lock()
+
+    def open(self) -> tuple[Store, Index]:
+        """The store and index, opened (or reopened after another process wrote) if needed."""
+        if self._opened is not None and self._current():
+            return self._opened
+        with self.locks.exclusive(READ_WAIT_S), self._mutex:
+            return self._load()
+
+    @contextmanager
+    def reading(self) -> Iterator[tuple[Store, Index]]:
+        """The store and index as of a finished commit; no commit starts until the block ends."""
+        while True:
+            with self.locks.shared(READ_WAIT_S):
+                if self._opened is not None and self._current():
+                    yield self._opened
+                    return
+            with self.locks.exclusive(READ_WAIT_S), self._mutex:
+                self._load()
+
+    @contextmanager
+    def writing(self, on_wait: Callable[[str], object] | None = None, wait_s: float | None = None) -> Iterator[None]:
+        """This process is the library's one writer until the block ends (others wait, then give up)."""
+        with self.locks.writer(self.settings.lock_wait_s if wait_s is None else wait_s, on_wait):
+            yield
+
+    @contextmanager
+    def commit(self) -> Iterator[tuple[Store, Index]]:
+        """Write the store and the index together; readers wait for the end of the block (call within writing())."""
+        with self.locks.exclusive(), self._mutex:
+            store, index = self._load()
+            generation = uuid.uuid4().hex
+            store.set_setting("generation", generation)  # first: a crash inside the block still makes readers reload
+            yield store, index
+            self._generation = generation
+
+    def close(self) -> None:
+        """Close the store and the index."""
+        if self._opened is not None:
+            store, index = self._opened
+            index.vectors.close()
+            store.close()
+            self._opened = None
+
+    def _current(self) -> bool:
+        assert self._opened is not None
+        return self._opened[0].generation() == self._generation
+
+    def _load(self) -> tuple[Store, Index]:
+        """Under the exclusive lock: open, or reopen what another process changed."""
+        if self._opened is None:
+            self._opened = open_library(self.settings)
+        elif self._current():
+            return self._opened
+        else:
+            self._opened[1].refresh()
+        store, index = self._opened
+        index.vectors.count()  # Chroma loads (and may rewrite) its files here, while nobody else reads them
+        self._generation = store.generation()
+        return self._opened
 
 
 def _prepare(path: str, settings_json: str) -> str:
     """Worker: read one file; return its record, section texts and chunks as JSON."""
     settings = Settings.model_validate_json(settings_json)
     record, doc = read_file(Path(path), settings)
-    data = record.to_json_dict()
+    return _prepared(record.to_json_dict(), doc)
+
+
+def _prepared(data: dict[str, Any], doc: Document | None) -> str:
     sections: dict[str, str] = {}
     chunks: list[tuple[str, str, int | None, str, str]] = []
-    if doc is not None and record.status != "failed":
+    if doc is not None and data["status"] != "failed":
         found = find_sections(doc.text)
         sections = section_texts(doc, found)
-        rid = report_id_of(record.source.sha256)
-        who = f"{record.meta.issuer or ''} {record.meta.year or ''}年 "
+        rid = report_id_of(data["source"]["sha256"])
+        meta = data.get("meta") or {}
+        who = f"{meta.get('issuer') or ''} {meta.get('year') or ''}年 "
         chunks = [
             (c.chunk_id, c.section, c.page, c.text, " ".join(tokenize(who + c.text)))
             for c in make_chunks(data, doc, found, rid)
@@ -75,12 +165,29 @@ def ingest(
     settings: Settings,
     *,
     progress: bool = True,
-    library: tuple[Store, Index] | None = None,
+    library: Library | None = None,
+    on_wait: Callable[[str], object] | None = None,
+    wait_s: float | None = None,
 ) -> IngestResult:
-    """Extract, store and index every new or changed file; unchanged files cost nothing."""
+    """Extract, store and index every new or changed file; unchanged files cost nothing.
+
+    Files are read in worker processes; their reports are committed (store and index together) in batches of
+    about ``INDEX_BATCH`` chunks, so questions asked meanwhile see whole batches, never half of one.
+    """
     from tqdm import tqdm
 
-    store, index = library or open_library(settings)
+    own = library is None
+    lib = library or Library(settings)
+    try:
+        with lib.writing(on_wait, wait_s):
+            return _ingest(paths, settings, lib, progress and tqdm)
+    finally:
+        if own:
+            lib.close()
+
+
+def _ingest(paths: list[Path], settings: Settings, lib: Library, bar_class: Any) -> IngestResult:
+    store, index = lib.open()
     result = IngestResult()
     todo = []
     current = store.get_setting("reader") == STORE_VERSION
@@ -90,34 +197,59 @@ def ingest(
             result.skipped += 1
         else:
             todo.append(path)
-    bar = tqdm(total=len(todo), desc="ingest", unit="file", disable=not progress, file=sys.stderr)
+    bar = bar_class(total=len(todo), desc="ingest", unit="file", file=sys.stderr) if bar_class else None
     before = index.embedder.computed
     now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-    pending: list[tuple[str, str | None, int | None, list[Chunk]]] = []
-    for payload in in_workers(_prepare, todo, settings):
+    pending: list[dict[str, Any]] = []
+    for outcome in run_jobs(_prepare, [str(p) for p in todo], settings):
+        if outcome.value is None:
+            payload = _prepared(failed_for(Path(outcome.path), outcome.error or "").to_json_dict(), None)
+        else:
+            payload = outcome.value
         item = json.loads(payload)
-        record = item["record"]
-        result.added.append(record)
-        if record["source"]["sha256"]:
-            rid = store.put(record, item["sections"], [tuple(c) for c in item["chunks"]], now=now)
-            meta = record.get("meta") or {}
-            chunks = [Chunk(c[0], c[1], c[2], c[3]) for c in item["chunks"]]
-            pending.append((rid, meta.get("issuer"), meta.get("year"), chunks))
-            result.chunks += len(chunks)
-        if sum(len(p[3]) for p in pending) >= INDEX_BATCH:
-            index.add_many(pending)  # a report stored but not yet indexed is indexed by the next run
+        result.added.append(item["record"])
+        if item["record"]["source"]["sha256"]:
+            pending.append(item)
+            result.chunks += len(item["chunks"])
+        if sum(len(p["chunks"]) for p in pending) >= INDEX_BATCH:
+            _commit(lib, pending, now)  # a kill after this loses nothing committed; the rest is read again
             pending = []
-        bar.update(1)
-    index.add_many(pending)
-    bar.close()
-    store.set_setting("reader", STORE_VERSION)
-    result.chunks += _reindex_missing(store, index)
+        if bar is not None:
+            bar.update(1)
+    _commit(lib, pending, now)
+    if bar is not None:
+        bar.close()
+    if store.get_setting("reader") != STORE_VERSION:
+        with lib.commit() as (store, _):
+            store.set_setting("reader", STORE_VERSION)
+    result.chunks += _reindex_missing(lib)
     result.embedded = index.embedder.computed - before
     if any(r["status"] != "failed" for r in result.added):
         result.review = _review(store, result.added, settings)
-    if library is None:
-        store.close()
     return result
+
+
+def _commit(lib: Library, items: list[dict[str, Any]], now: str) -> None:
+    """Store and index these reports in one commit; vectors are computed before it, so readers wait little."""
+    if not items:
+        return
+    _, index = lib.open()
+    index.embedder.passages([c[3] for item in items for c in item["chunks"]])  # the slow part, cached by text
+    with lib.commit() as (store, index):
+        store.put_many(
+            [(item["record"], item["sections"], [tuple(c) for c in item["chunks"]]) for item in items], now=now
+        )
+        index.add_many(
+            [
+                (
+                    report_id_of(item["record"]["source"]["sha256"]),
+                    (item["record"].get("meta") or {}).get("issuer"),
+                    (item["record"].get("meta") or {}).get("year"),
+                    [Chunk(c[0], c[1], c[2], c[3]) for c in item["chunks"]],
+                )
+                for item in items
+            ]
+        )
 
 
 def _review(store: Store, added: list[dict[str, Any]], settings: Settings) -> str:
@@ -129,8 +261,9 @@ def _review(store: Store, added: list[dict[str, Any]], settings: Settings) -> st
     return review_touched(store, issuers, threshold=settings.copy_threshold, aliases=aliases)
 
 
-def _reindex_missing(store: Store, index: Index) -> int:
+def _reindex_missing(lib: Library) -> int:
     """Index stored chunks the vector index lacks (e.g. after switching the embedding model)."""
+    store, index = lib.open()
     rows = store.chunks()
     if index.vectors.count() >= len(rows):
         return 0
@@ -140,5 +273,8 @@ def _reindex_missing(store: Store, index: Index) -> int:
     meta = store.report_meta(sorted(by_report))
     batch = [(rid, *meta.get(rid, (None, None, ""))[:2], chunks) for rid, chunks in by_report.items()]
     for start in range(0, len(batch), 50):
-        index.add_many(batch[start : start + 50])
+        part = batch[start : start + 50]
+        index.embedder.passages([c.text for *_, chunks in part for c in chunks])  # before the commit, as above
+        with lib.commit() as (_, index):
+            index.add_many(part)
     return len(rows)

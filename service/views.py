@@ -15,6 +15,9 @@ from service.locate.sections import SECTION_NAMES
 from service.qa.model import Answer, Citation
 from service.store.db import ReportRow
 
+# characters Markdown or HTML read as markup within a line (links, images, emphasis, code, math, URLs, tags);
+# report text never starts a line of the chat or the findings, so list and heading markers need no escape
+_MARKUP = str.maketrans({c: f"&#{ord(c)};" for c in "\\`*_{}[]()!|~$:<>&\"'"})
 METHOD_ZH = {"template": "按表格模板读取", "llm": "大模型读取", "llm-repair": "大模型复核后读取"}
 # the reader's one-line errors (service/ingest, service/batch) in Chinese; the original stays in the record
 ERRORS_ZH: tuple[tuple[str, str], ...] = (
@@ -23,7 +26,13 @@ ERRORS_ZH: tuple[tuple[str, str], ...] = (
     (r"^unreadable encoding.*", "无法识别的文字编码（既不是 UTF-8 也不是 GB18030）"),
     (r"^encrypted PDF.*", "PDF 已加密（需要密码）"),
     (r"^PDF has no text layer.*", "PDF 没有文字层（可能是扫描件），不支持文字识别"),
-    (r"^PDF has (\d+) pages, more than the limit of (\d+)$", r"PDF 有 \1 页，超过上限 \2 页"),
+    (r"^PDF has more than (\d+) pages.*", r"PDF 超过 \1 页的上限"),
+    (r"^PDF streams inflate to more than (.*) MB.*", r"PDF 内容解压后超过 \1 MB 的上限"),
+    (r"^DOCX too large unpacked \((\S+) MB of XML > (\S+) MB\)$", r"DOCX 解压后正文 \1 MB，超过上限 \2 MB"),
+    (r"^DOCX too large unpacked \((\S+) MB > (\S+) MB\)$", r"DOCX 解压后 \1 MB，超过上限 \2 MB"),
+    (r"^took longer than (.*) s to read.*", r"读取超过 \1 秒的时限"),
+    (r"^needs more than (\d+) MB of memory.*", r"读取所需内存超过 \1 MB 的上限"),
+    (r"^the reader crashed.*", "读取进程异常退出"),
     (r"^damaged PDF(?: page (\d+))?.*", "PDF 已损坏"),
     (r"^corrupt DOCX.*", "DOCX 文件已损坏"),
     (r"^unreadable HTML.*", "无法解析的 HTML 文件"),
@@ -36,6 +45,15 @@ ERRORS_ZH: tuple[tuple[str, str], ...] = (
     (r"^cannot read file.*", "无法读取文件"),
     (r"^internal error.*", "读取时出现内部错误"),
 )
+
+
+def as_text(text: str) -> str:
+    """Text from a report (or a file name) for a Markdown or HTML view: shown as written, never as markup.
+
+    The chat and the findings are rendered as Markdown: HTML escaping alone would let ``![t](http://…)`` in a report
+    load an image from anywhere; as character references, every character shows as typed.
+    """
+    return text.translate(_MARKUP)
 
 
 def error_zh(message: str) -> str:
@@ -69,16 +87,16 @@ def citation_html(n: int, c: Citation) -> str:
         parts.append(f"规则 {c.rule}")
     if c.page:
         parts.append(f"第{c.page}页")
-    where = html.escape(" · ".join(p for p in parts if p.strip()))
+    where = as_text(" · ".join(p for p in parts if p.strip()))
     link = f' <a href="{html.escape(report_link(c.report_id, c.path))}" target="_blank">在报告库中打开</a>'
-    quote = f"<blockquote>{html.escape(c.quote)}</blockquote>" if c.quote else ""
+    quote = f"<blockquote>{as_text(c.quote)}</blockquote>" if c.quote else ""
     return f"<details><summary>[{n}] {where}</summary>{quote}{link}</details>"
 
 
 def answer_html(result: Answer) -> str:
     """An answer: what was understood (bold), the text, then each source expandable, with its link."""
-    lines = html.escape(result.answer).split("\n")
-    if result.understood and lines and lines[0] == html.escape(result.understood):
+    lines = as_text(result.answer).split("\n")
+    if result.understood and lines and lines[0] == as_text(result.understood):
         lines[0] = f"<b>{lines[0]}</b>"
     parts = ["<br>".join(lines)]
     parts += [citation_html(n, c) for n, c in enumerate(result.citations[:30], 1)]

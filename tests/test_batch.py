@@ -96,6 +96,32 @@ def test_rerun_skips_done_files_and_recovers_from_a_cut_line(batch_dir: Path, tm
     assert run_batch([batch_dir], out, Settings(), progress=False).skipped == len(lines)
 
 
+def test_a_line_cut_at_any_byte_is_dropped(tmp_path: Path) -> None:
+    records = [
+        {"source": {"file": f"{name}.txt", "sha256": name}, "meta": {"issuer": name}} for name in ("巨各庄镇", "迎春镇")
+    ]
+    lines = [json.dumps(r, ensure_ascii=False).encode("utf-8") + b"\n" for r in records]
+    path = tmp_path / "records.jsonl"
+    for cut in range(len(lines[1]) - 1):  # every byte of the last line, inside a character or not
+        path.write_bytes(lines[0] + lines[1][:cut])
+        assert load_records(path) == records[:1], cut
+    path.write_bytes(lines[0] + b"\x00" * 100 + b"\n" + lines[1])  # a block of zeros after a crash
+    assert load_records(path) == records
+
+
+def test_rerun_after_a_cut_inside_a_chinese_character(batch_dir: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    run_batch([batch_dir], out, Settings(), progress=False)
+    data = (out / "records.jsonl").read_bytes()
+    last = data.rstrip(b"\n").rsplit(b"\n", 1)[1]
+    lead = next(i for i, byte in enumerate(last) if byte >= 0xE0)  # the first byte of a 3-byte character
+    cut = len(data) - len(last) - 1 + lead + 1
+    (out / "records.jsonl").write_bytes(data[:cut])
+    result = run_batch([batch_dir], out, Settings(), progress=False)
+    assert result.skipped == len(result.records) - 1
+    assert (out / "records.jsonl").read_bytes() == data
+
+
 def test_parallel_jobs_give_the_same_records(batch_dir: Path, tmp_path: Path) -> None:
     one = run_batch([batch_dir], tmp_path / "a", Settings(jobs=1), progress=False)
     two = run_batch([batch_dir], tmp_path / "b", Settings(jobs=2), progress=False)

@@ -84,6 +84,12 @@ class Index:
             self.vectors.upsert(ids, self.embedder.passages(texts), texts, metas)
         self._bm25 = None
 
+    def refresh(self) -> None:
+        """Forget what was loaded (vectors, the lexical index): another process has written to the library."""
+        self.vectors.reopen()
+        with self._lock:
+            self._bm25 = None
+
     def _lexical(self) -> tuple[Any, list[tuple[str, str, str, int | None, str, str]]]:
         with self._lock:
             if self._bm25 is None:

@@ -16,10 +16,16 @@ class VectorIndex:
     """A Chroma collection of chunk vectors with issuer/year/section metadata."""
 
     def __init__(self, path: Path, embedder_name: str, host: str | None = None, port: int | None = None) -> None:
+        self._where = (path, embedder_name, host, port)
+        self._open()
+
+    def _open(self) -> None:
         import chromadb
         from chromadb.config import Settings as ChromaSettings
 
+        path, embedder_name, host, port = self._where
         chroma_settings = ChromaSettings(anonymized_telemetry=False)
+        self._client: Any
         try:
             if host:
                 self._client = chromadb.HttpClient(host=host, port=port or 8000, settings=chroma_settings)
@@ -32,9 +38,27 @@ class VectorIndex:
         except Exception as exc:  # chromadb raises many kinds of errors (connection, sqlite, config)
             raise IndexStoreError(f"cannot open the vector index ({type(exc).__name__}: {exc})") from exc
 
+    def reopen(self) -> None:
+        """Read the collection again from disk, e.g. after another process wrote to it.
+
+        An embedded client keeps the vector index it loaded in memory; once another process has written, that copy
+        no longer matches Chroma's metadata (queries fail with "Error finding id"). Closing the last client of a
+        path drops the copy; the next one loads the index from disk.
+        """
+        self.close()
+        self._open()
+
+    def close(self) -> None:
+        """Release the client (and, for the last client of a path, Chroma's in-memory index)."""
+        self._client.close()
+
     def count(self) -> int:
         """Number of stored vectors."""
         return int(self._col.count())
+
+    def ids(self) -> set[str]:
+        """Every stored chunk id (consistency checks)."""
+        return set(self._col.get(include=[])["ids"])
 
     def upsert(self, ids: list[str], vectors: np.ndarray, texts: list[str], metas: list[dict[str, Any]]) -> None:
         """Add or replace chunks (ids are stable, so re-indexing is idempotent)."""
@@ -44,7 +68,7 @@ class VectorIndex:
                 ids=ids[start:end],
                 embeddings=vectors[start:end].tolist(),
                 documents=texts[start:end],
-                metadatas=metas[start:end],  # type: ignore[arg-type]
+                metadatas=metas[start:end],
             )
 
     def delete_reports(self, report_ids: list[str]) -> None:

@@ -28,11 +28,11 @@ def read_document(path: Path, data: bytes, settings: Settings) -> Document:
     if fmt == "pdf":
         from service.ingest.pdf import read_pdf
 
-        return read_pdf(data, settings.max_pdf_pages)
+        return read_pdf(data, settings.max_pdf_pages, settings.max_pdf_stream_mb)
     if fmt == "docx":
         from service.ingest.docx import read_docx
 
-        return read_docx(data)
+        return read_docx(data, settings.max_docx_xml_mb, settings.max_docx_unpacked_mb)
     if fmt == "html":
         from service.ingest.html import read_html
 

@@ -113,6 +113,10 @@ class Store:
         with self._lock, self._db:
             self._db.execute("INSERT OR REPLACE INTO settings VALUES (?, ?)", (key, value))
 
+    def generation(self) -> str:
+        """Changes with every commit to the library (see service/library.py); readers reload what they cached."""
+        return self.get_setting("generation") or ""
+
     def has(self, sha256: str) -> bool:
         """Whether a file with this content is already stored."""
         with self._lock:
@@ -128,56 +132,73 @@ class Store:
         now: str,
     ) -> str:
         """Store (or replace) one report with its cells, findings, sections and chunks; returns its id."""
+        return self.put_many([(record, sections, chunks)], now=now)[0]
+
+    def put_many(
+        self,
+        reports: Sequence[tuple[dict[str, Any], dict[str, str], Sequence[tuple[str, str, int | None, str, str]]]],
+        *,
+        now: str,
+    ) -> list[str]:
+        """Store (or replace) several reports in one transaction: all of them or, after a crash, none."""
+        with self._lock, self._db:
+            return [self._put(self._db, *report, now=now) for report in reports]
+
+    @staticmethod
+    def _put(
+        db: sqlite3.Connection,
+        record: dict[str, Any],
+        sections: dict[str, str],
+        chunks: Sequence[tuple[str, str, int | None, str, str]],
+        *,
+        now: str,
+    ) -> str:
         source = record["source"]
         meta = record.get("meta") or {}
         rid = report_id_of(source["sha256"])
-        db = self._db
-        with self._lock, db:
-            for table in ("reports", "cells", "findings", "sections", "chunks"):
-                db.execute(f"DELETE FROM {table} WHERE report_id = ?", (rid,))
-            db.execute(
-                "INSERT INTO reports VALUES (?,?,?,?,?,?,?,?,?,?)",
+        for table in ("reports", "cells", "findings", "sections", "chunks"):
+            db.execute(f"DELETE FROM {table} WHERE report_id = ?", (rid,))
+        db.execute(
+            "INSERT INTO reports VALUES (?,?,?,?,?,?,?,?,?,?)",
+            (
+                rid,
+                source["file"],
+                source["sha256"],
+                meta.get("issuer"),
+                meta.get("year"),
+                record["status"],
+                meta.get("format_version"),
+                meta.get("title"),
+                json.dumps(record, ensure_ascii=False),
+                now,
+            ),
+        )
+        evidence = record.get("evidence") or {}
+        db.executemany(
+            "INSERT INTO cells VALUES (?,?,?,?,?,?,?,?)",
+            [
                 (
                     rid,
-                    source["file"],
-                    source["sha256"],
-                    meta.get("issuer"),
-                    meta.get("year"),
-                    record["status"],
-                    meta.get("format_version"),
-                    meta.get("title"),
-                    json.dumps(record, ensure_ascii=False),
-                    now,
-                ),
-            )
-            evidence = record.get("evidence") or {}
-            db.executemany(
-                "INSERT INTO cells VALUES (?,?,?,?,?,?,?,?)",
-                [
-                    (
-                        rid,
-                        path,
-                        label_of(path),
-                        value,
-                        (evidence.get(path) or {}).get("raw"),
-                        (evidence.get(path) or {}).get("page"),
-                        (evidence.get(path) or {}).get("quote"),
-                        (evidence.get(path) or {}).get("method"),
-                    )
-                    for path, value in flatten(record).items()
-                ],
-            )
-            db.executemany(
-                "INSERT INTO findings (report_id, rule, severity, message, cells) VALUES (?,?,?,?,?)",
-                [
-                    (rid, f["rule"], f["severity"], f["message"], json.dumps(f.get("cells", [])))
-                    for f in record.get("findings", [])
-                ],
-            )
-            db.executemany("INSERT INTO sections VALUES (?,?,?)", [(rid, k, v) for k, v in sections.items()])
-            db.executemany(
-                "INSERT INTO chunks VALUES (?,?,?,?,?,?)", [(c[0], rid, c[1], c[2], c[3], c[4]) for c in chunks]
-            )
+                    path,
+                    label_of(path),
+                    value,
+                    (evidence.get(path) or {}).get("raw"),
+                    (evidence.get(path) or {}).get("page"),
+                    (evidence.get(path) or {}).get("quote"),
+                    (evidence.get(path) or {}).get("method"),
+                )
+                for path, value in flatten(record).items()
+            ],
+        )
+        db.executemany(
+            "INSERT INTO findings (report_id, rule, severity, message, cells) VALUES (?,?,?,?,?)",
+            [
+                (rid, f["rule"], f["severity"], f["message"], json.dumps(f.get("cells", [])))
+                for f in record.get("findings", [])
+            ],
+        )
+        db.executemany("INSERT INTO sections VALUES (?,?,?)", [(rid, k, v) for k, v in sections.items()])
+        db.executemany("INSERT INTO chunks VALUES (?,?,?,?,?,?)", [(c[0], rid, c[1], c[2], c[3], c[4]) for c in chunks])
         return rid
 
     def replace_review_findings(self, findings: Iterable[tuple[str, str, str, str, list[str]]]) -> None:

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from service.config import Settings
-from service.library import ingest, open_library
+from service.library import Library, ingest
 from tests.conftest import SAMPLES
 
 
@@ -64,12 +64,13 @@ def test_index_with_an_embeddings_endpoint(endpoint: list[dict[str, Any]], tmp_p
     assert result.embedded == result.chunks > 5
     assert endpoint and all(r["path"] == "/v1/embeddings" and r["model"] == "bge-m3" for r in endpoint)
     sent = sum(len(r["input"]) for r in endpoint)
-    store, index = open_library(settings)
+    library = Library(settings)
+    store, index = library.open()
     assert index.vectors.count() == result.chunks and index.embedder.name == "openai-bge-m3"
     hit = index.search("依申请公开", 1)[0]
     assert hit.issuer == "巨各庄镇"
     shutil.copy(SAMPLES / "003_9da54bdadbdcae0a.txt", folder / "copy.txt")  # same text, another file
     (folder / "copy.txt").write_text((folder / "a.txt").read_text(encoding="utf-8") + "\n", encoding="utf-8")
-    again = ingest([folder], settings, progress=False, library=(store, index))
+    again = ingest([folder], settings, progress=False, library=library)
     assert again.embedded == 0 and sum(len(r["input"]) for r in endpoint) - sent <= 1  # only questions
-    store.close()
+    library.close()

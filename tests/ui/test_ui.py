@@ -135,7 +135,7 @@ def test_reader_errors_in_chinese() -> None:
         "unreadable encoding (neither UTF-8 nor GB18030)",
         "encrypted PDF (password required)",
         "PDF has no text layer (scanned images?); OCR is not supported",
-        "PDF has 300 pages, more than the limit of 200",
+        "PDF has more than 200 pages (the limit)",
         "damaged PDF page 3 (PdfminerException)",
         "corrupt DOCX (BadZipFile)",
         "unreadable HTML (ParserError)",
@@ -144,11 +144,21 @@ def test_reader_errors_in_chinese() -> None:
         NOT_A_REPORT,
         "cannot read file (Permission denied)",
         "internal error while reading (ValueError: x)",
+        "PDF streams inflate to more than 50 MB (the limit)",
+        "DOCX too large unpacked (50 MB of XML > 5 MB)",
+        "DOCX too large unpacked (300 MB > 100 MB)",
+        "took longer than 180 s to read (the limit)",
+        "needs more than 450 MB of memory to read (the limit)",
+        "the reader crashed (SIGSEGV)",
     ]
     chinese = [error_zh(m) for m in messages]
     for text in chinese:  # format names, units and the file's own extension may stay
         assert not re.search(r"[A-Za-z]", re.sub(r"'[^']*'|PDF|DOCX|HTML|UTF-8|GB18030|MB", "", text)), text
-    assert chinese[5] == "PDF 有 300 页，超过上限 200 页" and chinese[9] == "文件过大（60 MB，上限 50 MB）"
+    assert (
+        chinese[5] == "PDF 超过 200 页的上限"
+        and chinese[16] == "DOCX 解压后 300 MB，超过上限 100 MB"
+        and chinese[9] == "文件过大（60 MB，上限 50 MB）"
+    )
 
 
 def test_safe_upload_names() -> None:
@@ -169,8 +179,8 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-@pytest.fixture(scope="module")
-def server(settings: Settings) -> Iterator[str]:
+def serve(settings: Settings, headers: dict[str, str] | None = None) -> Iterator[str]:
+    """The app on a free loopback port, in a thread, until the generator is closed."""
     os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
     os.environ["HF_HUB_OFFLINE"] = "1"
     os.environ["HF_HUB_DISABLE_TELEMETRY"] = "1"
@@ -186,13 +196,18 @@ def server(settings: Settings) -> Iterator[str]:
     url = f"http://127.0.0.1:{port}"
     for _ in range(200):
         try:
-            if httpx.get(url + "/api/records", timeout=2).status_code == 200:
+            if httpx.get(url + "/api/records", headers=headers, timeout=2).status_code == 200:
                 break
         except httpx.HTTPError:
             time.sleep(0.1)
     yield url
     server.should_exit = True
     thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def server(settings: Settings) -> Iterator[str]:
+    yield from serve(settings)
 
 
 def test_http_api(server: str) -> None:
