@@ -9,6 +9,7 @@ import time
 from pathlib import Path
 
 from evals.bench_llm import bench_llm
+from evals.bench_scale import bench_scale
 from evals.region import fill
 from service.batch import run_batch
 from service.config import Settings
@@ -169,3 +170,4 @@ if __name__ == "__main__":
     bench_qa()
     bench_review()
     bench_attacks()
+    bench_scale()

@@ -8,6 +8,8 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from pydantic import ValidationError
+
 from service.config import Settings
 from service.errors import ServiceError
 
@@ -32,11 +34,13 @@ def _parser() -> argparse.ArgumentParser:
     )
     extract.add_argument("--store", action="store_true", help="also add the reports to the store and the index")
     _identity_options(extract)
+    _ray_option(extract)
     ingest = sub.add_parser("ingest", help="extract + store + index (skips unchanged files)")
     ingest.add_argument("paths", nargs="+", type=Path, help="files or folders")
     ingest.add_argument("--jobs", type=int, default=None, help="worker processes")
     ingest.add_argument("--no-progress", action="store_true", help="no progress bar")
     _identity_options(ingest)
+    _ray_option(ingest)
     ask = sub.add_parser("ask", help="ask a question across the stored reports")
     ask.add_argument("question", help="问题，例如：哪个乡镇收到的申请最多")
     ask.add_argument("--json", action="store_true", help="print the answer and citations as JSON")
@@ -71,9 +75,23 @@ def _identity_options(command: argparse.ArgumentParser) -> None:
     command.add_argument("--year", type=int, default=None, help="the year of the one file given")
 
 
+def _ray_option(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--ray",
+        nargs="?",
+        const="local",
+        default=None,
+        metavar="ADDRESS",
+        help="run on Ray: no address starts a local one (--jobs CPUs), auto joins the running cluster "
+        "(default: NIANBAO_RAY; put --ray after the paths)",
+    )
+
+
 def _settings(args: argparse.Namespace, parser: argparse.ArgumentParser) -> Settings:
     """Settings of extract/ingest: --jobs, and the report identity the user gives (--meta, --issuer, --year)."""
     given: dict[str, Any] = {} if args.jobs is None else {"jobs": args.jobs}
+    if args.ray is not None:
+        given["ray"] = args.ray
     if args.meta is not None:
         if not args.meta.is_file():
             parser.error(f"no such manifest: {args.meta}")
@@ -118,6 +136,11 @@ def main(argv: list[str] | None = None) -> int:
     except ServiceError as exc:
         print(f"nianbao: {exc}", file=sys.stderr)
         return 1
+    except ValidationError as exc:  # a setting from the environment or .env
+        error = exc.errors()[0]
+        name = f"NIANBAO_{'_'.join(map(str, error['loc'])).upper()}"
+        print(f"nianbao: invalid setting {name}: {error['msg']}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         print("nianbao: interrupted; run the same command again to finish", file=sys.stderr)
         return 130
@@ -177,27 +200,34 @@ def _ingest(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     settings = _settings(args, parser)
     result = ingest(args.paths, settings, progress=not args.no_progress, on_wait=_say)
     print(result.summary())
-    print(f"store: {Path(settings.home) / 'nianbao.sqlite'}")
+    print(f"store: {_store_of(settings)}")
     return 1 if any(r["status"] == "failed" for r in result.added) else 0
 
 
+def _store_of(settings: Settings) -> str:
+    """The store as the user named it (a PostgreSQL URL without its password, or the SQLite file)."""
+    from service.store.postgres import shown
+
+    return shown(settings.database_url) if settings.database_url else str(Path(settings.home) / "nianbao.sqlite")
+
+
 def _review(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
-    from service.locks import FolderLock
+    from service.library import Library
     from service.review import alias_table, review, write_review
-    from service.store import Store
+    from service.store import open_store
 
     settings = Settings()
     threshold = settings.copy_threshold if args.threshold is None else args.threshold
     if not 0 < threshold <= 1:
         parser.error("--threshold must be in (0, 1]")
     path = Path(settings.home) / "nianbao.sqlite"
-    if not path.exists():
+    if settings.database_url is None and not path.exists():
         print(f"nianbao: no store at {path}; add reports with `nianbao ingest` first", file=sys.stderr)
         return 1
     aliases = alias_table(args.aliases or settings.aliases, Path(settings.home))
-    store = Store(path)
+    store = open_store(settings)
     try:
-        with FolderLock(Path(settings.home)).writer(settings.lock_wait_s, _say):  # the library's one writer
+        with Library(settings).writing(_say):  # the library's one writer (on the servers, none)
             result = review(store, threshold=threshold, aliases=aliases)
     finally:
         store.close()

@@ -60,5 +60,16 @@ class Settings(BaseSettings):
     )
     embedding_model: str = Field(default="text-embedding-3-small", description="model of NIANBAO_EMBEDDING=openai")
     embedding_threads: int = Field(default=2, ge=1, description="threads for the bundled embedding model")
-    chroma_host: str | None = Field(default=None, validation_alias="CHROMA_HOST", description="a Chroma server")
-    chroma_port: int | None = Field(default=None, validation_alias="CHROMA_PORT")
+    # engines for more than one machine (README, "Deployments"): the embedded SQLite file and Chroma directory under
+    # the data dir are the default; the clients of these are in the optional extra ``scale``
+    database_url: str | None = Field(
+        default=None, pattern=r"^postgres(ql)?://", description="a PostgreSQL store, postgresql://user@host/db"
+    )
+    chroma_url: str | None = Field(
+        default=None,
+        pattern=r"^https?://[^/:]+(:\d+)?(/[A-Za-z0-9_-]+)?/?$",
+        description="a Chroma server, http://host:port[/database]",
+    )
+    ray: str | None = Field(
+        default=None, description="run batches on Ray: local (start one), auto (join the running one) or an address"
+    )

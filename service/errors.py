@@ -10,6 +10,8 @@
   * IndexStoreError       the vector index (Chroma) could not be opened, read or written
   * LibraryBusyError      another process kept the library (or an output folder) longer than the wait allowed
   * InternalError         an unexpected failure behind the app or the API, shown as one Chinese line (logged)
+  * StoreError            the store (SQLite file or PostgreSQL database) could not be opened
+  * ClusterError          the Ray cluster could not be started or joined
 
 Business-rule failures (identities, prose vs tables) are findings, i.e. data, never exceptions.
 A batch turns every IngestError into a ``failed`` record and goes on.
@@ -52,3 +54,11 @@ class InternalError(ServiceError):
 
 class LibraryBusyError(ServiceError):
     """Another process kept the library (or an output folder) longer than the wait allowed."""
+
+
+class StoreError(ServiceError):
+    """The store could not be opened (PostgreSQL unreachable, a schema newer than this program)."""
+
+
+class ClusterError(ServiceError):
+    """The Ray cluster could not be started or joined, or the Ray client is not installed."""

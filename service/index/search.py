@@ -46,11 +46,11 @@ class Hit:
 class Index:
     """Dense + lexical search over the chunks of a store."""
 
-    def __init__(self, settings: Settings, store: Store) -> None:
+    def __init__(self, settings: Settings, store: Store, *, on_ray: bool = False) -> None:
         self.store = store
         home = Path(settings.home)
-        self.embedder: CachedEmbedder = make_embedder(settings)
-        self.vectors = VectorIndex(home / "chroma", self.embedder.name, settings.chroma_host, settings.chroma_port)
+        self.embedder: CachedEmbedder = make_embedder(settings, on_ray=on_ray)
+        self.vectors = VectorIndex(home / "chroma", self.embedder.name, settings.chroma_url)
         self._bm25: Any = None
         self._rows: list[tuple[str, str, str, int | None, str, str]] = []
         self._lock = threading.Lock()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import numpy as np
 
@@ -15,20 +16,20 @@ COLLECTION = "nianbao-chunks-{name}"
 class VectorIndex:
     """A Chroma collection of chunk vectors with issuer/year/section metadata."""
 
-    def __init__(self, path: Path, embedder_name: str, host: str | None = None, port: int | None = None) -> None:
-        self._where = (path, embedder_name, host, port)
+    def __init__(self, path: Path, embedder_name: str, url: str | None = None) -> None:
+        self._where = (path, embedder_name, url)
         self._open()
 
     def _open(self) -> None:
         import chromadb
         from chromadb.config import Settings as ChromaSettings
 
-        path, embedder_name, host, port = self._where
+        path, embedder_name, url = self._where
         chroma_settings = ChromaSettings(anonymized_telemetry=False)
         self._client: Any
         try:
-            if host:
-                self._client = chromadb.HttpClient(host=host, port=port or 8000, settings=chroma_settings)
+            if url:
+                self._client = _server(url, chroma_settings)
             else:
                 path.mkdir(parents=True, exist_ok=True)
                 self._client = chromadb.PersistentClient(path=str(path), settings=chroma_settings)
@@ -43,8 +44,10 @@ class VectorIndex:
 
         An embedded client keeps the vector index it loaded in memory; once another process has written, that copy
         no longer matches Chroma's metadata (queries fail with "Error finding id"). Closing the last client of a
-        path drops the copy; the next one loads the index from disk.
+        path drops the copy; the next one loads the index from disk. A Chroma server answers from its own state.
         """
+        if self._where[2]:
+            return
         self.close()
         self._open()
 
@@ -97,3 +100,31 @@ class VectorIndex:
             i: float(np.dot(np.asarray(e, dtype=np.float32), vector))
             for i, e in zip(got["ids"], embeddings, strict=True)
         }
+
+
+def _server(url: str, chroma_settings: Any) -> Any:
+    """A client of the Chroma server at ``http(s)://host:port[/database]`` (the database is created if missing)."""
+    import chromadb
+    from chromadb.config import DEFAULT_DATABASE
+
+    parts = urlsplit(url)
+    host, ssl = parts.hostname or "localhost", parts.scheme == "https"
+    port = parts.port or (443 if ssl else 8000)
+    database = parts.path.strip("/") or DEFAULT_DATABASE
+    if database != DEFAULT_DATABASE:
+        admin = chromadb.AdminClient(
+            chroma_settings.model_copy(
+                update={
+                    "chroma_api_impl": "chromadb.api.fastapi.FastAPI",
+                    "chroma_server_host": host,
+                    "chroma_server_http_port": port,
+                    "chroma_server_ssl_enabled": ssl,
+                }
+            )
+        )
+        try:
+            admin.create_database(database)
+        except Exception as exc:  # another process created it first
+            if "already exists" not in str(exc):
+                raise
+    return chromadb.HttpClient(host=host, port=port, ssl=ssl, settings=chroma_settings, database=database)

@@ -30,7 +30,7 @@ _CACHE_LOCK = threading.Lock()
 def context_of(store: Store, aliases: dict[str, str] | None = None) -> Context:
     """The store's bodies as questions name them, and its years (rebuilt only when the store changed)."""
     count, latest = store.state()
-    key = (str(store.path), count, latest, repr(sorted((aliases or {}).items())))
+    key = (store.name, count, latest, repr(sorted((aliases or {}).items())))
     with _CACHE_LOCK:
         if key not in _CACHE:
             described: dict[str, list[str]] = defaultdict(list)

@@ -116,7 +116,16 @@ def _predecessor(cur: Report, before: list[Report]) -> Report | None:
 def review(
     store: Store, *, threshold: float = DEFAULT_THRESHOLD, aliases: dict[str, str] | None = None
 ) -> ReviewResult:
-    """Run every cross-report rule over the store and replace the stored review findings with the result."""
+    """Run every cross-report rule over the store and replace the stored review findings with the result.
+
+    One review at a time per store (with PostgreSQL, across processes): the last one reads every report stored
+    before it started, so reviews run by ingests at once neither lose nor duplicate findings.
+    """
+    with store.one_at_a_time():
+        return _review(store, threshold, aliases)
+
+
+def _review(store: Store, threshold: float, aliases: dict[str, str] | None) -> ReviewResult:
     bodies = Bodies(store.issuers(), aliases)
     reports, unnamed = load_reports(store, bodies)
     result = ReviewResult(reports=len(reports), unnamed=unnamed, names=bodies)

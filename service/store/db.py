@@ -1,18 +1,24 @@
-"""SQLite store. Writes go through one connection; questions read through a read-only one."""
+"""The store: SQLite (the default) or PostgreSQL. Writes go through one connection; questions read through read-only
+ones. The SQL is the same for both (``?`` parameters; service/store/postgres.py adapts it)."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sqlite3
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from service.errors import StoreError
 from service.names import Bodies
 from service.schema.fields import label_of
 from service.schema.record import flatten
+
+if TYPE_CHECKING:
+    from service.config import Settings
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS reports (
@@ -40,6 +46,12 @@ CREATE INDEX IF NOT EXISTS findings_report ON findings (report_id);
 CREATE INDEX IF NOT EXISTS chunks_report ON chunks (report_id);
 CREATE INDEX IF NOT EXISTS reports_issuer_year ON reports (issuer, year);
 """
+# what changed the schema since version 1 (the tables above), in order: a store records the version it has
+# (settings 'schema') and the program applies the steps it lacks when it opens it
+MIGRATIONS = [
+    "CREATE INDEX IF NOT EXISTS reports_sha256 ON reports (sha256)",  # 2: the skip check of ingest, per file
+]
+SCHEMA_VERSION = 1 + len(MIGRATIONS)
 
 
 @dataclass(frozen=True)
@@ -76,31 +88,100 @@ class ReportRow:
     findings: int
 
 
+UPSERT_SETTING = "INSERT INTO settings VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value"
+
+
+def open_store(settings: Settings) -> Store:
+    """The store the settings name: ``NIANBAO_DATABASE_URL`` (PostgreSQL), else the SQLite file under the data dir."""
+    return Store(settings.database_url or Path(settings.home) / "nianbao.sqlite")
+
+
 def report_id_of(sha256: str) -> str:
     """The stable id of a report: the first 16 hex digits of its file's sha256."""
     return sha256[:16]
 
 
 class Store:
-    """Records, cells, findings, sections and chunks in one SQLite file."""
+    """Records, cells, findings, sections and chunks in one SQLite file or one PostgreSQL database."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, location: Path | str) -> None:
+        from service.store.postgres import is_database_url
+
+        self._lock = threading.Lock()
+        self._pg: Any = None
+        if is_database_url(location):
+            from service.store.postgres import SCHEMA as PG_SCHEMA
+            from service.store.postgres import SCHEMA_LOCK, Database, shown
+
+            self._pg = Database(str(location))
+            self.name = shown(str(location))
+            self._db: Any = self._pg.writer
+            with self._pg.locked(SCHEMA_LOCK):  # processes starting at once do not race to create or migrate
+                self._migrate(PG_SCHEMA)
+            return
+        path = Path(location)
         path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
+        self.name = str(path)
         self._db = sqlite3.connect(path, check_same_thread=False)  # writes are serialised by the lock
-        self._lock = threading.Lock()
         self._db.execute("PRAGMA journal_mode=WAL")  # readers do not block the writer; one sync per checkpoint
         self._db.execute("PRAGMA synchronous=NORMAL")
-        self._db.executescript(SCHEMA)
-        self._db.commit()
+        self._migrate(SCHEMA)
+
+    def _migrate(self, schema: str) -> None:
+        """Create the tables if missing, then apply the schema steps this store lacks."""
+        self._db.executescript(schema)
+        found = self.get_setting("schema")
+        version = int(found) if found else 1
+        if version > SCHEMA_VERSION:
+            raise StoreError(
+                f"the store at {self.name} has schema version {version}; this nianbao knows {SCHEMA_VERSION}: "
+                "update nianbao"
+            )
+        with self._lock, self._db:
+            for step in MIGRATIONS[version - 1 :]:
+                self._db.execute(step)
+            self._db.execute(UPSERT_SETTING, ("schema", str(SCHEMA_VERSION)))
+
+    @property
+    def postgres(self) -> bool:
+        """Whether this store is a PostgreSQL database."""
+        return self._pg is not None
 
     def close(self) -> None:
-        """Close the connection."""
-        self._db.close()
+        """Close the connections."""
+        if self._pg is not None:
+            self._pg.close()
+        else:
+            self._db.close()
 
-    def reader(self) -> sqlite3.Connection:
-        """A read-only connection: questions can never write."""
-        return sqlite3.connect(f"file:{self.path}?mode=ro", uri=True)
+    @contextlib.contextmanager
+    def reader(self) -> Iterator[Any]:
+        """A read-only connection for one block: questions can never write."""
+        if self._pg is not None:
+            with self._pg.reader() as db:
+                yield db
+            return
+        db = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True)
+        try:
+            with db:
+                yield db
+        finally:
+            db.close()
+
+    @contextlib.contextmanager
+    def one_at_a_time(self) -> Iterator[None]:
+        """A block that one process at a time runs on this store (the review replacing its findings).
+
+        SQLite has one writer at a time already; PostgreSQL takes an advisory lock, across processes and machines.
+        """
+        if self._pg is None:
+            yield
+            return
+        from service.store.postgres import REVIEW_LOCK
+
+        with self._pg.locked(REVIEW_LOCK):
+            yield
 
     def get_setting(self, key: str) -> str | None:
         """A value the store keeps about itself (e.g. the version of the reader that filled it)."""
@@ -111,7 +192,7 @@ class Store:
     def set_setting(self, key: str, value: str) -> None:
         """Remember a value about the store."""
         with self._lock, self._db:
-            self._db.execute("INSERT OR REPLACE INTO settings VALUES (?, ?)", (key, value))
+            self._db.execute(UPSERT_SETTING, (key, value))
 
     def generation(self) -> str:
         """Changes with every commit to the library (see service/library.py); readers reload what they cached."""
@@ -142,11 +223,16 @@ class Store:
     ) -> list[str]:
         """Store (or replace) several reports in one transaction: all of them or, after a crash, none."""
         with self._lock, self._db:
+            if self._pg is not None:  # writers of the same report take turns (many processes may write), in one order
+                from service.store.postgres import report_lock
+
+                for key in sorted({report_lock(report_id_of(r[0]["source"]["sha256"])) for r in reports}):
+                    self._db.execute("SELECT pg_advisory_xact_lock(?)", (key,))
             return [self._put(self._db, *report, now=now) for report in reports]
 
     @staticmethod
     def _put(
-        db: sqlite3.Connection,
+        db: Any,
         record: dict[str, Any],
         sections: dict[str, str],
         chunks: Sequence[tuple[str, str, int | None, str, str]],
@@ -159,7 +245,8 @@ class Store:
         for table in ("reports", "cells", "findings", "sections", "chunks"):
             db.execute(f"DELETE FROM {table} WHERE report_id = ?", (rid,))
         db.execute(
-            "INSERT INTO reports VALUES (?,?,?,?,?,?,?,?,?,?)",
+            "INSERT INTO reports (report_id, file, sha256, issuer, year, status, format_version, title, record, "
+            "ingested_at) VALUES (?,?,?,?,?,?,?,?,?,?)",
             (
                 rid,
                 source["file"],
@@ -175,7 +262,7 @@ class Store:
         )
         evidence = record.get("evidence") or {}
         db.executemany(
-            "INSERT INTO cells VALUES (?,?,?,?,?,?,?,?)",
+            "INSERT INTO cells (report_id, path, label, value, raw, page, quote, method) VALUES (?,?,?,?,?,?,?,?)",
             [
                 (
                     rid,
@@ -197,8 +284,13 @@ class Store:
                 for f in record.get("findings", [])
             ],
         )
-        db.executemany("INSERT INTO sections VALUES (?,?,?)", [(rid, k, v) for k, v in sections.items()])
-        db.executemany("INSERT INTO chunks VALUES (?,?,?,?,?,?)", [(c[0], rid, c[1], c[2], c[3], c[4]) for c in chunks])
+        db.executemany(
+            "INSERT INTO sections (report_id, key, text) VALUES (?,?,?)", [(rid, k, v) for k, v in sections.items()]
+        )
+        db.executemany(
+            "INSERT INTO chunks (chunk_id, report_id, section, page, text, tokens) VALUES (?,?,?,?,?,?)",
+            [(c[0], rid, c[1], c[2], c[3], c[4]) for c in chunks],
+        )
         return rid
 
     def replace_review_findings(self, findings: Iterable[tuple[str, str, str, str, list[str]]]) -> None:
@@ -232,7 +324,8 @@ class Store:
                 sql += f" AND {column} = ?"
                 args.append(value)
         with self.reader() as db:
-            rows = [ReportRow(*row) for row in db.execute(sql + " ORDER BY r.issuer, r.year, r.file", args)]
+            order = " ORDER BY r.issuer NULLS FIRST, r.year NULLS FIRST, r.file"
+            rows = [ReportRow(*row) for row in db.execute(sql + order, args)]
         if issuer is not None:
             bodies = Bodies({r.issuer for r in rows if r.issuer} | {issuer})
             rows = [r for r in rows if r.issuer and bodies.key(r.issuer) == bodies.key(issuer)]
@@ -273,7 +366,7 @@ class Store:
             sql += f" AND r.year IN ({','.join('?' * len(years))})"
             args += list(years)
         with self.reader() as db:
-            rows = db.execute(sql + " ORDER BY r.issuer, r.year, c.path", args).fetchall()
+            rows = db.execute(sql + " ORDER BY r.issuer NULLS FIRST, r.year NULLS FIRST, c.path", args).fetchall()
         return [CellRow(*row) for row in rows]
 
     def findings(
@@ -292,14 +385,15 @@ class Store:
             sql += f" AND r.year IN ({','.join('?' * len(years))})"
             args += list(years)
         with self.reader() as db:
-            rows = db.execute(sql + " ORDER BY r.issuer, r.year", args).fetchall()
+            rows = db.execute(sql + " ORDER BY r.issuer NULLS FIRST, r.year NULLS FIRST", args).fetchall()
         keys = ("report_id", "issuer", "year", "rule", "severity", "message", "cells", "origin")
         return [dict(zip(keys, row, strict=True)) | {"cells": json.loads(row[6])} for row in rows]
 
     def state(self) -> tuple[int, str]:
         """(number of reports, largest row id): changes whenever a report is stored (a stored report gets a new row)."""
+        row_version = "xmin::text::bigint" if self._pg is not None else "rowid"  # a new row gets a larger one
         with self.reader() as db:
-            count, last = db.execute("SELECT COUNT(*), COALESCE(MAX(rowid), 0) FROM reports").fetchone()
+            count, last = db.execute(f"SELECT COUNT(*), COALESCE(MAX({row_version}), 0) FROM reports").fetchone()
         return int(count), str(last)
 
     def openings(self) -> list[tuple[str, str]]:
@@ -337,7 +431,7 @@ class Store:
             return list(
                 db.execute(
                     "SELECT s.report_id, r.issuer, r.year, s.key, s.text FROM sections s "
-                    "JOIN reports r ON r.report_id = s.report_id ORDER BY r.issuer, r.year"
+                    "JOIN reports r ON r.report_id = s.report_id ORDER BY r.issuer NULLS FIRST, r.year NULLS FIRST"
                 ).fetchall()
             )
 

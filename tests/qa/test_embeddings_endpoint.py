@@ -13,9 +13,8 @@ from typing import Any
 
 import pytest
 
-from service.config import Settings
 from service.library import Library, ingest
-from tests.conftest import SAMPLES
+from tests.conftest import SAMPLES, Engine
 
 
 class _Embeddings(BaseHTTPRequestHandler):
@@ -55,11 +54,11 @@ def endpoint(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[dict[str, Any]]]:
     server.shutdown()
 
 
-def test_index_with_an_embeddings_endpoint(endpoint: list[dict[str, Any]], tmp_path: Path) -> None:
+def test_index_with_an_embeddings_endpoint(engine: Engine, endpoint: list[dict[str, Any]], tmp_path: Path) -> None:
     folder = tmp_path / "in"
     folder.mkdir()
     shutil.copy(SAMPLES / "003_9da54bdadbdcae0a.txt", folder / "a.txt")
-    settings = Settings(home=tmp_path / "home", embedding="openai", embedding_model="bge-m3")
+    settings = engine.settings(tmp_path / "home", embedding="openai", embedding_model="bge-m3")
     result = ingest([folder], settings, progress=False)
     assert result.embedded == result.chunks > 5
     assert endpoint and all(r["path"] == "/v1/embeddings" and r["model"] == "bge-m3" for r in endpoint)

@@ -16,16 +16,16 @@ from service.errors import LLMError
 from service.library import ingest, open_library
 from service.llm import open_llm
 from service.qa.llm_answer import answer_with_llm
-from tests.conftest import SAMPLES
+from tests.conftest import SAMPLES, Engine
 from tests.fakes.llm import FakeLLM
 
 
 @pytest.fixture(scope="module")
-def library(tmp_path_factory: pytest.TempPathFactory):
+def library(engine: Engine, tmp_path_factory: pytest.TempPathFactory):
     folder = tmp_path_factory.mktemp("in")
     for name in ("003_9da54bdadbdcae0a.txt", "pingtan-zone-2023.txt", "hebei-kjt-2023.txt", "hongze-district-2024.pdf"):
         shutil.copy(SAMPLES / name, folder / name)
-    settings = Settings(home=tmp_path_factory.mktemp("home"), embedding="hash")
+    settings = engine.settings(tmp_path_factory.mktemp("home"), embedding="hash")
     ingest([folder], settings, progress=False)
     store, index = open_library(settings)
     yield store, index

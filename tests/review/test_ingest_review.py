@@ -4,22 +4,21 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from service.config import Settings
 from service.library import ingest
-from service.store import Store
-from tests.conftest import sample
+from service.store import open_store
+from tests.conftest import Engine, sample
 
 
-def test_ingest_runs_the_review_for_the_bodies_it_touched(tmp_path: Path) -> None:
+def test_ingest_runs_the_review_for_the_bodies_it_touched(engine: Engine, tmp_path: Path) -> None:
     text = sample("pingtan-zone-2023").read_text(encoding="utf-8")
     folder = tmp_path / "in"
     folder.mkdir()
     (folder / "pingtan-2023.txt").write_text(text, encoding="utf-8")
     (folder / "pingtan-2022.txt").write_text(text.replace("2023", "2022"), encoding="utf-8")
-    settings = Settings(home=tmp_path / "home", embedding="hash")
+    settings = engine.settings(tmp_path / "home", embedding="hash")
     result = ingest([folder], settings, progress=False)
     assert "cross-report review:" in result.summary() and "bodies touched 1, their findings" in result.review
-    store = Store(tmp_path / "home" / "nianbao.sqlite")
+    store = open_store(settings)
     found = store.findings(["Y-COPY"])
     store.close()
     assert {(f["year"], f["origin"]) for f in found} == {(2023, "review")}

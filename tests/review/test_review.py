@@ -9,12 +9,14 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from evals.review import fill_store
+from evals.review import NOW
 from evals.series import Series, generate
 from service.cli import main
+from service.config import Settings
 from service.qa.answer import answer
 from service.review import pivot, review, timeline
-from service.store import Store
+from service.store import Store, open_store
+from tests.conftest import Engine
 
 REQUIRED = {"issuer", "year", "rule", "severity", "message", "other_year", "cells", "ratio"}
 
@@ -25,19 +27,28 @@ def series() -> Series:
 
 
 @pytest.fixture(scope="module")
-def home(tmp_path_factory: pytest.TempPathFactory, series: Series) -> Path:
-    path = tmp_path_factory.mktemp("home")
-    fill_store(series, path / "nianbao.sqlite").close()
+def filled(engine: Engine, tmp_path_factory: pytest.TempPathFactory, series: Series) -> Settings:
+    settings = engine.settings(tmp_path_factory.mktemp("home"))
+    store = open_store(settings)
+    for report in series.reports:
+        store.put(report.record(), report.sections, [], now=NOW)
+    store.close()
     lines = [f"{new}\t{old}" for new, old in series.aliases.items()]
-    (path / "aliases.tsv").write_text("# 更名\n" + "\n".join(lines) + "\n", encoding="utf-8")
-    return path
+    (settings.home / "aliases.tsv").write_text("# 更名\n" + "\n".join(lines) + "\n", encoding="utf-8")
+    return settings
 
 
 @pytest.fixture
-def store(home: Path):
-    store = Store(home / "nianbao.sqlite")
+def store(filled: Settings):
+    store = open_store(filled)
     yield store
     store.close()
+
+
+@pytest.fixture
+def env(engine: Engine, filled: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    for key, value in engine.env(filled).items():
+        monkeypatch.setenv(key, value)
 
 
 def test_findings_go_into_the_records_and_a_rerun_replaces_them(store: Store, series: Series) -> None:
@@ -67,8 +78,8 @@ def test_without_the_alias_table_the_renamed_body_splits(store: Store, series: S
     review(store, aliases=series.aliases)
 
 
-def test_cli_review_writes_jsonl_and_xlsx(home: Path, tmp_path: Path, monkeypatch, capsys) -> None:
-    monkeypatch.setenv("NIANBAO_HOME", str(home))
+@pytest.mark.usefixtures("env")
+def test_cli_review_writes_jsonl_and_xlsx(tmp_path: Path, capsys) -> None:
     assert main(["review", "--out", str(tmp_path)]) == 0
     out = capsys.readouterr().out
     assert "reviewed: 100 reports of 20 bodies; consecutive-year pairs compared: 80" in out
@@ -83,8 +94,8 @@ def test_cli_review_writes_jsonl_and_xlsx(home: Path, tmp_path: Path, monkeypatc
     assert header[:4] == ["单位", "年度", "规则", "说明"] and sheet.max_row == len(rows) + 1
 
 
-def test_cli_review_of_one_body(home: Path, series: Series, monkeypatch, capsys) -> None:
-    monkeypatch.setenv("NIANBAO_HOME", str(home))
+@pytest.mark.usefixtures("env")
+def test_cli_review_of_one_body(series: Series, capsys) -> None:
     body = next(r for r in series.reports if r.file == sorted(series.expected)[0][0])
     names = {r.issuer for r in series.reports if r.body == body.body}
     assert main(["review", "--issuer", body.issuer]) == 0
