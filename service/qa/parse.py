@@ -225,7 +225,7 @@ def _operation(text: str, q: Query) -> None:
         ("growth", r"增长率|增幅|增速|涨幅|降幅|增长了?百分之|下降了?百分之|增长了?多少%|变化幅度"),
         (
             "diff",
-            r"增加了?多少|增加了?几|减少了?多少|减少了?几|多了多少|少了多少|差多少|相差|差距|变化了?多少|增减|多几|少几|增长了?多少|下降了?多少",
+            r"增加了?多少|增加了?几|减少了?多少|减少了?几|(?<!至)[多少][收办受结]?了?(?:多少|几)|差多少|相差|差距|变化了?多少|增减|增长了?多少|下降了?多少",
         ),
         ("trend", r"趋势|变化情况|历年|逐年|每年|各年度?|这几年|几年来|历年来|变化"),
         ("avg", r"平均|均值"),
@@ -312,7 +312,8 @@ def parse(text: str, context: Context, *, previous: Query | None = None) -> Quer
         _text(original, q, asked)
     if q.operation == "value" and q.compare_previous:
         q.operation = "diff"
-    if len(set(q.years)) == 2 and q.operation == "value" and len(q.bodies) <= 1 and re.search(r"比|较|相比", work):
+    one_body = len({context.directory.key(b) for b in q.bodies}) <= 1  # one body, perhaps under two issuer names
+    if len(set(q.years)) == 2 and q.operation == "value" and one_body and re.search(r"比|较|相比", work):
         q.operation = "diff"
     return q
 

@@ -55,6 +55,22 @@ def test_years_ranges_and_comparisons() -> None:
     assert ask("巨各庄镇历年收到的申请").operation == "trend"
 
 
+@pytest.mark.parametrize(
+    "text",
+    ["巨各庄镇2023年比2022年多收了几件申请", "巨各庄镇2023年比2022年少办了多少件", "巨各庄2023年比2022年多了几件申请"],
+)
+def test_more_or_fewer_between_two_years_is_a_difference(text: str) -> None:
+    q = ask(text)
+    assert q.operation == "diff" and q.years == [2022, 2023] and q.bodies == ["巨各庄镇"]
+
+
+def test_one_body_under_two_issuer_names_is_compared_across_years() -> None:
+    directory = Directory(["江海市白沙镇人民政府", "江海市白沙镇人民政府办公室"], vocabulary=vocabulary())
+    q = parse("白沙镇2023年比2022年收到的申请", Context(directory, [2022, 2023]))
+    assert len(q.bodies) == 2 and q.operation == "diff"
+    assert ask("巨各庄镇至少几件").operation != "diff" and ask("巨各庄镇2023年收到多少件申请").operation == "value"
+
+
 def test_every_cell_people_ask_about() -> None:
     assert ask("复议被纠正了几件").subjects == [Subject(row="行政复议", column="结果纠正")]
     assert ask("行政诉讼尚未审结的有多少").subjects == [Subject(row="行政诉讼", column="尚未审结")]
