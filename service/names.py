@@ -308,3 +308,18 @@ class Directory:
     def key(self, issuer: str) -> str:
         """The body an issuer name stands for (see :class:`Bodies`)."""
         return self.bodies.key(issuer)
+
+    def near(self, name: str) -> list[str]:
+        """Stored issuers whose name is one character away from ``name`` (沭阳县 / 沐阳县): suggested, never used."""
+        wanted = core(name)
+        if len(wanted) < 3:
+            return []
+        return [i for i in self.issuers if _one_apart(wanted, core(i))]
+
+
+def _one_apart(a: str, b: str) -> bool:
+    """One character replaced, added or removed."""
+    if len(a) == len(b):
+        return sum(x != y for x, y in zip(a, b, strict=True)) == 1
+    short, long = sorted((a, b), key=len)
+    return len(long) - len(short) == 1 and any(long[:i] + long[i + 1 :] == short for i in range(len(long)))

@@ -100,21 +100,27 @@ def run_query(q: Query, store: Store, index: Index | None, context: Context) -> 
     q.bodies = [b for b in q.bodies if b in directory.issuers]
     issuers = scope(q, directory)
     _resolve_years(q, store, issuers, directory)
-    missing_years = [y for y in q.years if y not in context.years]
+    stored_years = context.years if issuers is None else {r.year for r in store.reports() if r.issuer in issuers}
+    missing_years = [y for y in q.years if y not in stored_years]  # of the reports in scope: 平潭 has no 2023
     shown = list(dict.fromkeys(directory.key(b) for b in q.bodies))
     line = understood(q, shown)
     if missing_years:
-        line += f"；库中没有 {'、'.join(map(str, missing_years))} 年的报告"
+        whose = "、".join(shown) if issuers is not None and shown else ""
+        line += f"；库中没有{whose} {'、'.join(map(str, missing_years))} 年的报告"
     if q.unsupported:
         return _decline(q, line, f"{NOT_FOUND}：年报只有全年的数字，没有“{q.unsupported[0]}”的数据。")
     if q.unmatched and not q.bodies and issuers is None:
         names = "、".join(f"“{u}”" for u in q.unmatched)
-        result = _decline(q, line, f"{NOT_FOUND}：库中没有{names}的年报（已查找 {len(directory.issuers)} 个单位）。")
+        near = list(dict.fromkeys(i for u in q.unmatched for i in directory.near(u)))
+        hint = f"名称相近的有：{'、'.join(near)}（一字之差，未代为查询）。" if near else ""
+        text = f"{NOT_FOUND}：库中没有{names}的年报（已查找 {len(directory.issuers)} 个单位）。{hint}"
+        result = _decline(q, line, text)
         return result.model_copy(update={"facts": [*result.facts, float(len(directory.issuers))]})
     if issuers is not None and not issuers:
         return _decline(q, line, f"{NOT_FOUND}：库中没有符合“{line[2:]}”的单位的年报。")
     if q.years and len(missing_years) == len(set(q.years)):
-        return _decline(q, line, f"{NOT_FOUND}：库中没有 {'、'.join(map(str, missing_years))} 年的年报。")
+        whose = "、".join(shown) if issuers is not None and shown else ""
+        return _decline(q, line, f"{NOT_FOUND}：库中没有{whose} {'、'.join(map(str, missing_years))} 年的年报。")
     if q.years and missing_years:
         q.years = [y for y in q.years if y not in missing_years]
     for s in q.subjects:
@@ -170,8 +176,11 @@ def _findings(q: Query, store: Store, issuers: list[str] | None) -> Answer:
         found = [f for f in found if f["issuer"] in issuers]
     kinds = "、".join(q.findings)
     if not found:
+        scope_note = "；信息处理费只查2021年起的新格式报告" if "TX-FEE" in rules else ""
         return Answer(
-            answer=f"没有发现此类问题（{kinds}；检查规则：{'、'.join(rules)}）。", citations=[], route="findings"
+            answer=f"没有发现此类问题（{kinds}；检查规则：{'、'.join(rules)}{scope_note}）。",
+            citations=[],
+            route="findings",
         )
     by_report: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for f in found:
@@ -221,6 +230,8 @@ def text_hits(q: Query, store: Store, index: Index, issuers: list[str] | None) -
         topic = topic.replace(name, " ")  # the filters already say who and when
     topic = (topic.strip() or "政府信息公开工作") + (" " + ASPECT_WORDS[q.aspect] if q.aspect else "")
     hits = index.search(topic, 3, report_ids=report_ids, sections=sections)
+    if sections and not hits:  # no report in scope has that section under its own heading: their whole text
+        hits = index.search(topic, 3, report_ids=report_ids)
     return hits, q.section is not None and report_ids is not None and len(report_ids) <= 3
 
 
@@ -238,6 +249,9 @@ def answer_text(q: Query, store: Store, index: Index | None, issuers: list[str] 
             found=False,
         )
     lines = ["以下是报告原文中最相关的段落："]
+    if q.section and all(hit.section != q.section for hit in hits):
+        name = SECTION_NAMES.get(q.section, q.section)
+        lines[0] = f"报告中没有找到“{q.section}、{name}”这一部分，以下是全文中最相关的段落："
     citations = []
     numbers: set[float] = set()
     for n, hit in enumerate(hits, 1):

@@ -143,7 +143,11 @@ def _values(out: NumberAnswer, series: list[tuple[Subject, list[Point]]]) -> Non
             parts = "（" + " + ".join(f"{_short(c)} {num(c.value)}" for c in p.cells) + "）"
             detail = parts if len(p.cells) > 1 and p.value is not None and len(row.rows) > 1 else ""
             out.lines.append(f"{who(p.issuer, p.year)} {label(s)}：{out.shown(p, s)}{detail}。")
-            if p.value is None:
+            if p.value is None and any(c.value is not None for c in p.cells):  # some parts printed, some blank
+                shown = [out.fact(c.value) + out.unit(s) if c.value is not None else "未填报" for c in p.cells]
+                parts = "，".join(f"{_short(c)} {v}" for c, v in zip(p.cells, shown, strict=True))
+                out.lines[-1] = f"{who(p.issuer, p.year)} {label(s)}：有未填报的部分，无法合计（{parts}）。"
+            elif p.value is None:
                 out.lines[-1] = f"{who(p.issuer, p.year)} 的报告没有填报{label(s)}（表格中为空或无法确定）。"
             out.cited += p.cells
             out.items.append(Item(issuer=p.issuer, year=p.year, value=p.value))
@@ -237,8 +241,9 @@ def _changes(out: NumberAnswer, series: list[tuple[Subject, list[Point]]]) -> No
         for p in pts:
             by_body[out.key(p.issuer or "")].append(p)
         if len(by_body) == 2 and all(len(v) == 1 for v in by_body.values()) and len(set(out.q.years)) <= 1:
-            a, b = (v[0] for v in by_body.values())
-            _step(out, s, a, b, f"{who(a.issuer, a.year)} 与 {who(b.issuer, b.year)}", growth)
+            named = [out.key(b) for b in out.q.bodies]  # as the question put them: A比B多多少 is A − B
+            a, b = sorted((v[0] for v in by_body.values()), key=lambda p: _place(named, out.key(p.issuer or "")))
+            _versus(out, s, a, b, growth)
             continue
         for body_points in by_body.values():
             ordered = sorted(body_points, key=lambda p: p.year or 0)
@@ -287,6 +292,32 @@ def _step(out: NumberAnswer, s: Subject, a: Point, b: Point, name: str, growth: 
             text += f"，{'增长' if rate >= 0 else '下降'} {pct(abs(rate))}（{formula}）"
     out.lines.append(text + "。")
     out.value = diff if not growth or a.value == 0 else diff / a.value
+
+
+def _place(named: list[str], key: str) -> int:
+    return named.index(key) if key in named else len(named)
+
+
+def _versus(out: NumberAnswer, s: Subject, a: Point, b: Point, growth: bool) -> None:
+    """Two bodies of one year: how far the first named is above or below the second."""
+    out.cited += a.cells + b.cells
+    out.items += [Item(issuer=p.issuer, year=p.year, value=p.value) for p in (a, b)]
+    head = f"{label(s)}：{who(a.issuer, a.year)} {out.shown(a, s)}，{who(b.issuer, b.year)} {out.shown(b, s)}"
+    if a.value is None or b.value is None:
+        out.lines.append(head + "，有一方未填报，无法计算。")
+        return
+    diff = a.value - b.value
+    if not diff:
+        out.lines.append(head + "，两者相同。")
+        out.value = 0.0
+        return
+    text = f"{head}；{a.issuer} 比 {b.issuer} {'多' if diff > 0 else '少'} {out.fact(abs(diff))}{out.unit(s)}"
+    if growth and b.value:
+        rate = diff / b.value
+        out.facts.add(round(abs(rate) * 100, 1))
+        text += f"（{'高' if rate > 0 else '低'} {pct(abs(rate))}，({num(a.value)} − {num(b.value)}) ÷ {num(b.value)}）"
+    out.lines.append(text + "。")
+    out.value = diff if not growth or not b.value else diff / b.value
 
 
 def _when(p: Point, other: Point) -> str:

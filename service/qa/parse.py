@@ -12,7 +12,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from service.names import Directory, normalize
+from service.names import SUFFIXES, Directory, normalize
 from service.qa.query import FindingKind, Query, Subject
 from service.qa.subjects import APPLICANT_WORDS, REVIEW_WORDS, ROW_BY_NAME, ROWS, T2_WORDS, columns_of, default_column
 
@@ -43,7 +43,11 @@ FINDING_WORDS: tuple[tuple[str, tuple[FindingKind, ...]], ...] = (
     ("(?:存量|现行有效).{0,8}(?:对不上|不一致|不符|不对)", ("文件存量",)),
     ("前后对不上|衔接|跨年|上下年", ("跨年衔接",)),
     ("信息处理费.{0,8}(?:没有|未|缺|没)|(?:没有|未|缺|没).{0,8}信息处理费", ("信息处理费",)),
-    ("正文与表格|正文和表格|文字与表格|文字和表格|文表|正文.{0,6}(?:不一致|对不上|矛盾|不符)", ("正文与表格",)),
+    (
+        "正文与表格|正文和表格|文字与表格|文字和表格|文表|正文.{0,6}(?:不一致|对不上|矛盾|不符)"
+        "|(?:正文|文字|文中).{0,12}表格?.{0,4}(?:不一致|对不上|矛盾|不符|不对)|表格?.{0,12}(?:正文|文字).{0,4}(?:不一致|对不上|矛盾|不符)",
+        ("正文与表格",),
+    ),
     ("勾稽|加不上|算错|不平|加总.{0,4}(?:不对|不等)|合计.{0,4}(?:不对|不等)", ("勾稽关系",)),
     ("缺表|缺少表|少了.{0,4}(?:表|行)|表格不全|缺行", ("缺表缺行",)),
     ("看不清|无法确定|无法识别|读不出|需复核|需要复核", ("无法确定",)),
@@ -118,7 +122,7 @@ def _years(text: str, q: Query, stored: list[int]) -> str:
     for match in re.finditer(r"((?:19|20)\d{2})\s*(?:年|年度)?", text):
         q.years = sorted({*q.years, int(match.group(1))})
         text = _mask(text, match.start(), match.end())
-    for match in re.finditer(r"(?<![\d□])([12]\d)\s*年(?!度报告)", text):
+    for match in re.finditer(r"(?<![\d.])([12]\d)\s*年(?!度报告)", text):
         q.years = sorted({*q.years, 2000 + int(match.group(1))})
         text = _mask(text, match.start(), match.end())
     compare = re.search(
@@ -146,11 +150,14 @@ def _bodies(text: str, q: Query, directory: Directory) -> str:
             q.unmatched.append(match.text + tail.group(0))
             text = _mask(text, match.start, match.end + tail.end())
             continue
+        end = match.end
         if is_region:
             q.regions.append(match.text)
         else:
             q.bodies += [i for i in match.issuers if i not in q.bodies]
-        text = _mask(text, match.start, match.end)
+            # 上海市政府办公厅: the name's own suffix (dropped from its spoken forms) belongs to it
+            end += next((len(s) for s in SUFFIXES if after.startswith(s)), 0)
+        text = _mask(text, match.start, end)
     return text
 
 
@@ -233,6 +240,8 @@ def _operation(text: str, q: Query) -> None:
         ("zero", r"为零|为0|是零|是0|零申请|一件.{0,4}也?没|一件都没有|都没有收到|没有收到|没收到|0件"),
         ("max", r"最多|最高|最大|第一名?|居首|之最"),
         ("min", r"最少|最低|最小|垫底"),
+        ("max", r"(?:哪个|哪家|哪一个|谁)[^，。？?]{0,15}?(?:多(?![少于])|高|大)"),  # 哪个收到的申请多
+        ("min", r"(?:哪个|哪家|哪一个|谁)[^，。？?]{0,15}?(?:(?<!多)少(?!于)|低|小)"),
         ("count", r"几个|几份|多少个|多少份|多少家|几家"),
         ("sum", r"一共|合计|总共|共计|加起来|总和|累计|加总|总量|全部加"),
         ("list", r"分别|各自|每个|逐个|逐一|列出|各是多少"),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from service.extract.narrative import number_value, read_prose
 from service.ingest.document import Document
 from service.locate.sections import find_sections
@@ -64,3 +66,13 @@ def test_proactive_total_or_its_parts() -> None:
     assert stated("主动公开信息360条，其中本级政府文件9条，公告公示9条。")["proactive_items"] == 360
     assert stated("主动公开规章13件,行政规范性文件60件,市政府其他文件162件。")["proactive_items"] == 235
     assert stated("发布政府信息公开工作年度报告 1 条、基层动态 2 条、自评报告 4 条。")["proactive_items"] == 7
+
+
+@pytest.mark.parametrize(
+    "heading",
+    ["存在的主要问题及改进情况", "存在的主要问题及整改措施", "存在的不足和下一步工作打算", "主要问题和改进措施"],
+)
+def test_section_five_under_the_headings_reports_use(heading: str) -> None:
+    text = f"一、总体情况\n甲\n四、行政复议、行政诉讼情况\n丁\n五、{heading}\n戊。\n六、其他需要报告的事项\n"
+    five = find_sections(text)["五"]
+    assert text[five.start : five.body_start] == f"五、{heading}" and text[five.body_start : five.end].strip() == "戊。"

@@ -122,3 +122,11 @@ def test_follow_ups_take_what_they_do_not_say() -> None:
     assert understood(ask("洪泽区2024年收到的申请比2023年多了多少"), ["淮安市洪泽区"]) == (
         "按：淮安市洪泽区 · 2023→2024 · 本年新收 · 总计 · 差值"
     )
+
+
+def test_a_name_one_character_away_is_suggested_not_used() -> None:
+    directory = Directory(["沐阳县人民政府", "巨各庄镇"], vocabulary=vocabulary())
+    q = parse("沭阳县政府2025年收到多少申请", Context(directory, [2025]))
+    assert q.bodies == [] and q.unmatched and directory.near(q.unmatched[0]) == ["沐阳县人民政府"]
+    assert directory.near("沭阳县政府") == ["沐阳县人民政府"] and directory.near("巨各庄村") == ["巨各庄镇"]
+    assert directory.near("溪翁庄镇") == [] and directory.near("巨庄") == []

@@ -15,11 +15,13 @@ import numpy as np
 import pytest
 
 from evals.qa import regressions, run_everyday, run_qa
+from service.batch import extract_file
 from service.config import Settings
 from service.library import ingest, open_library
 from service.qa.answer import answer
 from service.qa.model import unsupported_numbers
-from tests.conftest import ROOT, SAMPLES, Engine
+from service.store import open_store
+from tests.conftest import ROOT, SAMPLES, Engine, sample
 
 
 @pytest.fixture(scope="module")
@@ -85,6 +87,33 @@ def test_rankings_sums_and_follow_ups(library) -> None:
     assert total.value == 275 and len(total.citations) == 10
     follow = answer("那行政许可呢？", store=store, index=index, history=["洪泽区2024年行政处罚多少件"])
     assert follow.value == 9487
+
+
+def test_two_bodies_are_compared_in_the_order_the_question_names_them(library) -> None:
+    store, index = library
+    ahead = answer("巨各庄镇2023年比卷硐镇多收了多少件申请", store=store, index=index)
+    behind = answer("卷硐镇2023年比巨各庄镇多收了多少件申请", store=store, index=index)
+    first, second = ahead.items
+    assert (first.issuer, second.issuer) == ("巨各庄镇", "卷硐镇") and first.value != second.value
+    assert ahead.value == first.value - second.value and behind.value == -ahead.value
+    assert "巨各庄镇 比 卷硐镇" in ahead.answer and "卷硐镇 比 巨各庄镇" in behind.answer
+
+
+def test_a_report_without_the_asked_section_is_searched_whole(engine: Engine, tmp_path: Path) -> None:
+    text = (SAMPLES / "003_9da54bdadbdcae0a.txt").read_text(encoding="utf-8")
+    folder = tmp_path / "in"
+    folder.mkdir()
+    headless = text.replace("巨各庄镇", "青山镇").replace("五、存在的主要问题及改进情况", "")
+    (folder / "report.txt").write_text(headless, encoding="utf-8")
+    settings = engine.settings(tmp_path / "home", embedding="hash")
+    ingest([folder], settings, progress=False)
+    store, index = open_library(settings)
+    try:
+        result = answer("青山镇工作中存在什么问题", store=store, index=index)
+    finally:
+        store.close()
+    assert result.found and result.route == "text" and result.citations
+    assert result.answer.startswith("按：") and "没有找到“五、存在的主要问题及改进情况”这一部分" in result.answer
 
 
 def test_blank_cells_are_not_zero(library) -> None:
@@ -214,3 +243,32 @@ def test_cli_ask_json(engine: Engine, stored: Settings, tmp_path: Path) -> None:
     )
     data = json.loads(proc.stdout)
     assert data["value"] == 2776 and data["citations"][0]["page"] == 3
+
+
+def test_a_sum_with_a_blank_part_shows_its_parts(engine: Engine, tmp_path: Path) -> None:
+    store = open_store(engine.settings(tmp_path))
+    record = extract_file(sample("003_9da54bdadbdcae0a"), Settings()).to_json_dict()
+    record["reviews"]["litigation_direct"]["total"] = 9
+    record["reviews"]["litigation_after_review"]["total"] = None  # printed blank
+    store.put(record, {"一": "总体情况"}, [], now="2025-01-01")
+    try:
+        result = answer("巨各庄镇2023年行政诉讼分别是多少", store=store, index=None)
+    finally:
+        store.close()
+    assert result.value is None and "无法合计" in result.answer
+    assert "未经复议直接起诉 9件" in result.answer and "复议后起诉 未填报" in result.answer
+    assert unsupported_numbers(result) == []
+
+
+def test_years_a_named_body_has_no_report_for_are_named(library) -> None:
+    store, index = library
+    result = answer("巨各庄镇2022年到2023年收到的申请", store=store, index=index)
+    assert result.found and result.answer.split("\n")[0].endswith("库中没有巨各庄镇 2022 年的报告")
+    declined = answer("巨各庄镇2019年收到多少申请", store=store, index=index)  # 2019: 平潭 only
+    assert not declined.found and "库中没有巨各庄镇 2019 年的年报" in declined.answer
+
+
+def test_a_misspelt_body_is_declined_with_the_near_name(library) -> None:
+    store, index = library
+    result = answer("卷洞镇2023年收到多少申请", store=store, index=index)
+    assert not result.found and "没有找到“卷洞镇”" in result.answer and "名称相近的有：卷硐镇" in result.answer
