@@ -258,7 +258,9 @@ def _changes(out: NumberAnswer, series: list[tuple[Subject, list[Point]]]) -> No
             if out.q.operation == "trend" or len(ordered) > 2:
                 steps = [f"{ordered[0].year}年 {out.shown(ordered[0], s)}"]
                 for a, b in zip(ordered, ordered[1:], strict=False):
-                    change = "" if a.value is None or b.value is None else f"（{_signed(out, b.value - a.value)}）"
+                    since = f"较{a.year}年 " if (b.year or 0) - (a.year or 0) > 1 else ""  # a year missing between
+                    known = a.value is not None and b.value is not None
+                    change = f"（{since}{_signed(out, (b.value or 0) - (a.value or 0))}）" if known else ""
                     steps.append(f"{b.year}年 {out.shown(b, s)}{change}")
                 out.lines.append(f"{who(name, None)} {label(s)}：" + "；".join(steps) + "。")
                 out.cited += [c for p in ordered for c in p.cells]

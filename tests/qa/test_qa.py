@@ -272,3 +272,9 @@ def test_a_misspelt_body_is_declined_with_the_near_name(library) -> None:
     store, index = library
     result = answer("卷洞镇2023年收到多少申请", store=store, index=index)
     assert not result.found and "没有找到“卷洞镇”" in result.answer and "名称相近的有：卷硐镇" in result.answer
+
+
+def test_a_trend_over_a_gap_says_which_year_it_compares_with(library) -> None:
+    store, index = library
+    result = answer("平潭历年收到的申请", store=store, index=index)  # the samples hold 2019 and 2023
+    assert result.found and "2023年" in result.answer and "较2019年" in result.answer
