@@ -57,6 +57,24 @@ def _pieces(text: str) -> list[str]:
     return pieces
 
 
+def _prose(text: str) -> list[str]:
+    """The prose of a table section (a paragraph before or after the table, e.g. the problems of a report whose
+    heading 五 is missing): runs of lines that are not table rows, holding at least one sentence."""
+    runs: list[str] = []
+    run: list[str] = []
+    for line in [*text.splitlines(), ""]:
+        s = line.strip()
+        digits = sum(c.isdigit() for c in s)
+        short = len(s) < 12 and not s.endswith(("。", "；", "："))
+        if not s or "|" in s or "\t" in line or short or digits > len(s) * 0.3:
+            if run:
+                runs.append("".join(run))
+            run = []
+        else:
+            run.append(s)
+    return [r for r in runs if "。" in r and len(r) >= 40]
+
+
 def _fmt(value: Any) -> str:
     if value is None:
         return "空"
@@ -105,6 +123,8 @@ def make_chunks(record: dict[str, Any], doc: Document, sections: dict[str, Secti
         if key in TABLE_SECTIONS:
             body = table_text(record, key)
             chunks.append(Chunk(f"{rid}:{key}:0", key, page, f"【{key}、{name}】{body}"))
+            for n, piece in enumerate((p for run in _prose(text) for p in _pieces(run)), 1):
+                chunks.append(Chunk(f"{rid}:{key}:{n}", key, page, f"【{key}、{name}】{piece}"))
             continue
         for n, piece in enumerate(_pieces(text)):
             chunks.append(Chunk(f"{rid}:{key}:{n}", key, page, f"【{key}、{name}】{piece}"))
