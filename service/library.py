@@ -30,7 +30,7 @@ from service.workers import run_jobs
 READ_WAIT_S = 60.0  # a question waits at most this long for a commit (commits take seconds)
 
 INDEX_BATCH = 1000  # chunks per Chroma write
-STORE_VERSION = f"{READER_VERSION}/chunks-2"  # a new reader or chunker re-reads the files given to ingest
+STORE_VERSION = f"{READER_VERSION}/chunks-3"  # a new reader or chunker re-reads the files given to ingest
 
 
 @dataclass

@@ -27,7 +27,7 @@ from service.schema.fields import (
 )
 from service.schema.record import Evidence, Finding, Meta, Record, Source, Value, nest
 
-READER_VERSION = "template-2"
+READER_VERSION = "template-3"
 NOT_A_REPORT = "not a government information disclosure annual report (no sections or tables of the format found)"
 BLANK_RAW = frozenset({"", "/", "—", "–", "-", "－", "无", "空", "不适用", "\\"})
 TABLE_NAMES = {
