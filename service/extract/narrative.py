@@ -79,7 +79,9 @@ def _proactive(body: str, pos: list[int]) -> Stated | None:
     for match in re.finditer(r"(\d{1,3}(?:,\d{3})+|\d+)\s*(条|篇|件)", body):
         before = body[max(0, match.start() - 14) : match.start()].rsplit("。", 1)[-1]
         unit = match.group(2)
-        if unit == "件" and not re.search(r"(?:政府信息|主动公开)\S{0,4}$", before):
+        if "申请" in before:  # 受理政府信息公开申请 1295 件: applications, not what was disclosed
+            continue
+        if unit == "件" and not re.search(r"政府信息|主动公开", before):  # 主动公开市政府规章 22 件、…
             continue
         if re.search(r"信息\S{0,3}$", before):
             return _at(pos, int(match.group(1).replace(",", "")), match.start(1), match.end(1))  # a stated total
@@ -88,7 +90,7 @@ def _proactive(body: str, pos: list[int]) -> Stated | None:
         items = [match]
         end = match.end()
         while True:
-            nxt = re.match(r"[、，,][^、，,。;；\d]{1,12}?(\d{1,3}(?:,\d{3})+|\d+)\s*" + unit, body[end:])
+            nxt = re.match(r"[、，,][^、，,。;；\d]{1,20}?(\d{1,3}(?:,\d{3})+|\d+)\s*" + unit, body[end:])
             if not nxt:
                 break
             items.append(nxt)

@@ -76,3 +76,10 @@ def test_section_five_under_the_headings_reports_use(heading: str) -> None:
     text = f"一、总体情况\n甲\n四、行政复议、行政诉讼情况\n丁\n五、{heading}\n戊。\n六、其他需要报告的事项\n"
     five = find_sections(text)["五"]
     assert text[five.start : five.body_start] == f"五、{heading}" and text[five.body_start : five.end].strip() == "戊。"
+
+
+def test_disclosed_items_listed_with_long_labels_are_summed_and_applications_are_not_items() -> None:
+    listed = stated("全年主动公开区政府规章 3 件、区政府及区政府办公室行政规范性文件 12 件、人事任免文件 40 件；")
+    assert listed["proactive_items"] == 55
+    applications = stated("本机关共受理政府信息公开申请 120 件，办结 110 件（含上年结转 8 件）。")
+    assert "proactive_items" not in applications and applications["applications_done"] == 110
