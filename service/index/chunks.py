@@ -65,7 +65,8 @@ def _prose(text: str) -> list[str]:
     for line in [*text.splitlines(), ""]:
         s = line.strip()
         digits = sum(c.isdigit() for c in s)
-        short = len(s) < 12 and not s.endswith(("。", "；", "："))
+        heading = re.match(r"[（(][一二三四五六七八九十\d]{1,2}[)）]|[一二三四五六七八九十]、", s)  # （一）主要问题
+        short = len(s) < 12 and not s.endswith(("。", "；", "：")) and not heading
         if not s or "|" in s or "\t" in line or short or digits > len(s) * 0.3:
             if run:
                 runs.append("".join(run))

@@ -65,7 +65,7 @@ def num(value: float | None) -> str:
     """A number as shown (no trailing .0); None is 未填报."""
     if value is None:
         return "未填报"
-    return str(int(value)) if float(value).is_integer() else f"{value:g}"
+    return str(int(value)) if float(value).is_integer() else f"{round(value, 4):.10g}"  # 18651.06 as printed
 
 
 def who(issuer: str | None, year: int | None) -> str:

@@ -156,7 +156,7 @@ def _bodies(text: str, q: Query, directory: Directory) -> str:
         else:
             q.bodies += [i for i in match.issuers if i not in q.bodies]
             # 上海市政府办公厅: the name's own suffix (dropped from its spoken forms) belongs to it
-            end += next((len(s) for s in SUFFIXES if after.startswith(s)), 0)
+            end += next((len(s) for s in SUFFIXES if text.startswith(s, match.end)), 0)
         text = _mask(text, match.start, end)
     return text
 

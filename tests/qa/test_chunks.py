@@ -18,6 +18,7 @@ def test_prose_after_a_table_is_indexed_and_table_rows_are_not() -> None:
     assert four[0].chunk_id == "r:四:0" and "行政复议" in four[0].text  # the table, with its official labels
     prose = [c.text for c in four[1:]]
     assert any("根据上述问题，市科委采取以下措施" in t for t in prose)
+    assert any("（一）主要问题市科委 2024 年根据本市机构改革工作安排" in t for t in prose)  # its sub-heading kept
     assert not any("|" in t for t in prose)
 
 

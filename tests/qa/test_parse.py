@@ -130,3 +130,10 @@ def test_a_name_one_character_away_is_suggested_not_used() -> None:
     assert q.bodies == [] and q.unmatched and directory.near(q.unmatched[0]) == ["沐阳县人民政府"]
     assert directory.near("沭阳县政府") == ["沐阳县人民政府"] and directory.near("巨各庄村") == ["巨各庄镇"]
     assert directory.near("溪翁庄镇") == [] and directory.near("巨庄") == []
+
+
+def test_a_full_official_name_leaves_nothing_unmatched() -> None:
+    directory = Directory(["上海市人民政府办公厅", "平潭综合实验区"], vocabulary=vocabulary())
+    for text in ("上海市人民政府办公厅2025年不予处理多少件", "上海市政府办公厅2025年不予处理多少件"):
+        q = parse(text, Context(directory, [2025]))
+        assert q.bodies == ["上海市人民政府办公厅"] and q.unmatched == [], text

@@ -19,7 +19,7 @@ from service.batch import extract_file
 from service.config import Settings
 from service.library import ingest, open_library
 from service.qa.answer import answer
-from service.qa.model import unsupported_numbers
+from service.qa.model import num, unsupported_numbers
 from service.store import open_store
 from tests.conftest import ROOT, SAMPLES, Engine, sample
 
@@ -278,3 +278,8 @@ def test_a_trend_over_a_gap_says_which_year_it_compares_with(library) -> None:
     store, index = library
     result = answer("平潭历年收到的申请", store=store, index=index)  # the samples hold 2019 and 2023
     assert result.found and "2023年" in result.answer and "较2019年" in result.answer
+
+
+def test_numbers_are_shown_as_printed_and_means_rounded() -> None:
+    assert (num(18651.06), num(2.0), num(None)) == ("18651.06", "2", "未填报")
+    assert num(82 / 3) == "27.3333"
