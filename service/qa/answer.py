@@ -87,6 +87,15 @@ def scope(q: Query, directory: Directory) -> list[str] | None:
     return chosen
 
 
+def _shown_bodies(bodies: list[str], directory: Directory) -> list[str]:
+    """Each body as the understood line names it: its stored name (上海市人民政府办公厅, not 上海市, which reads as a
+    region), or the body's normalised name when the question covers it under two issuer names."""
+    names: dict[str, list[str]] = {}
+    for issuer in bodies:
+        names.setdefault(directory.key(issuer), []).append(issuer)
+    return [issuers[0] if len(issuers) == 1 else key for key, issuers in names.items()]
+
+
 def _decline(q: Query, line: str, text: str) -> Answer:
     facts = [float(y) for y in q.years]
     return Answer(
@@ -102,7 +111,7 @@ def run_query(q: Query, store: Store, index: Index | None, context: Context) -> 
     _resolve_years(q, store, issuers, directory)
     stored_years = context.years if issuers is None else {r.year for r in store.reports() if r.issuer in issuers}
     missing_years = [y for y in q.years if y not in stored_years]  # of the reports in scope: 平潭 has no 2023
-    shown = list(dict.fromkeys(directory.key(b) for b in q.bodies))
+    shown = _shown_bodies(q.bodies, directory)
     line = understood(q, shown)
     if missing_years:
         whose = "、".join(shown) if issuers is not None and shown else ""

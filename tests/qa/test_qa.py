@@ -283,3 +283,9 @@ def test_a_trend_over_a_gap_says_which_year_it_compares_with(library) -> None:
 def test_numbers_are_shown_as_printed_and_means_rounded() -> None:
     assert (num(18651.06), num(2.0), num(None)) == ("18651.06", "2", "未填报")
     assert num(82 / 3) == "27.3333"
+
+
+def test_the_understood_line_names_a_body_by_its_stored_name(library) -> None:
+    store, index = library
+    result = answer("洪泽区2024年收到多少申请", store=store, index=index)  # 淮安市洪泽区 would read as a region
+    assert result.answer.startswith("按：淮安市洪泽区人民政府 · 2024 · 本年新收 · 总计\n")
