@@ -314,7 +314,9 @@ def _versus(out: NumberAnswer, s: Subject, a: Point, b: Point, growth: bool) -> 
         out.value = 0.0
         return
     text = f"{head}；{a.issuer} 比 {b.issuer} {'多' if diff > 0 else '少'} {out.fact(abs(diff))}{out.unit(s)}"
-    if growth and b.value:
+    if growth and not b.value:
+        text += f"（{b.issuer} 为 0，无法计算高低幅度）"
+    elif growth:
         rate = diff / b.value
         out.facts.add(round(abs(rate) * 100, 1))
         text += f"（{'高' if rate > 0 else '低'} {pct(abs(rate))}，({num(a.value)} − {num(b.value)}) ÷ {num(b.value)}）"

@@ -227,6 +227,10 @@ def _kinds(text: str, q: Query) -> None:
 def _operation(text: str, q: Query) -> None:
     if q.operation == "share":
         return
+    compared = q.compare_previous or re.search(r"比(?![例重])", text)
+    if compared and re.search(r"(?:高|多|低|少|增长|增加|减少|下降)了?(?:百分之|几成|多少%)", text):
+        q.operation = "growth"  # 比卷硐镇多百分之几, 比上年高百分之多少: one against the other, not a share
+        return
     ops = (
         ("share", r"占比|比例|比重|百分之几|占.{0,10}(?:的)?(?:多少|几成)|几成|份额"),
         ("growth", r"增长率|增幅|增速|涨幅|降幅|增长了?百分之|下降了?百分之|增长了?多少%|变化幅度"),

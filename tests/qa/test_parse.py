@@ -137,3 +137,12 @@ def test_a_full_official_name_leaves_nothing_unmatched() -> None:
     for text in ("上海市人民政府办公厅2025年不予处理多少件", "上海市政府办公厅2025年不予处理多少件"):
         q = parse(text, Context(directory, [2025]))
         assert q.bodies == ["上海市人民政府办公厅"] and q.unmatched == [], text
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["巨各庄镇2023年收到的申请比卷硐镇多百分之几", "洪泽区2024年的申请比上年高百分之多少", "卷硐镇比初麻乡少了几成"],
+)
+def test_more_by_a_percentage_is_a_rate_not_a_share(text: str) -> None:
+    assert ask(text).operation == "growth"
+    assert ask("巨各庄镇2023年公开的占百分之几").operation == "share"

@@ -289,3 +289,9 @@ def test_the_understood_line_names_a_body_by_its_stored_name(library) -> None:
     store, index = library
     result = answer("洪泽区2024年收到多少申请", store=store, index=index)  # 淮安市洪泽区 would read as a region
     assert result.answer.startswith("按：淮安市洪泽区人民政府 · 2024 · 本年新收 · 总计\n")
+
+
+def test_a_rate_against_a_body_at_zero_is_refused_in_words(library) -> None:
+    store, index = library
+    result = answer("巨各庄镇2023年收到的申请比卷硐镇增长了百分之多少", store=store, index=index)  # 卷硐镇: 0
+    assert result.value == 20 and "卷硐镇 为 0，无法计算高低幅度" in result.answer
