@@ -37,8 +37,12 @@ def context_of(store: Store, aliases: dict[str, str] | None = None) -> Context:
             for issuer, text in store.openings():
                 described[issuer] += described_places(issuer, text)
             directory = Directory(store.issuers(), aliases, described, vocabulary())
+            years_of: dict[str, set[int]] = defaultdict(set)
+            for report in store.reports():
+                if report.issuer and report.year:
+                    years_of[report.issuer].add(report.year)
             _CACHE.clear()
-            _CACHE[key] = Context(directory=directory, years=sorted(store.years()))
+            _CACHE[key] = Context(directory=directory, years=sorted(store.years()), years_of=dict(years_of))
         return _CACHE[key]
 
 
@@ -109,7 +113,7 @@ def run_query(q: Query, store: Store, index: Index | None, context: Context) -> 
     q.bodies = [b for b in q.bodies if b in directory.issuers]
     issuers = scope(q, directory)
     _resolve_years(q, store, issuers, directory)
-    stored_years = context.years if issuers is None else {r.year for r in store.reports() if r.issuer in issuers}
+    stored_years = context.years if issuers is None else {y for i in issuers for y in context.years_of.get(i, ())}
     missing_years = [y for y in q.years if y not in stored_years]  # of the reports in scope: 平潭 has no 2023
     shown = _shown_bodies(q.bodies, directory)
     line = understood(q, shown)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from service.names import SUFFIXES, Directory, normalize
 from service.qa.query import FindingKind, Query, Subject
@@ -96,6 +96,7 @@ class Context:
 
     directory: Directory
     years: list[int]  # stored years
+    years_of: dict[str, set[int]] = field(default_factory=dict)  # each issuer's stored years
 
 
 def _mask(text: str, start: int, end: int) -> str:
