@@ -274,26 +274,35 @@ def _signed(out: NumberAnswer, value: float) -> str:
     return f"+{num(value)}" if value > 0 else num(value) if value < 0 else "持平"
 
 
-def _step(out: NumberAnswer, s: Subject, a: Point, b: Point, name: str, growth: bool) -> None:
+def _both_known(out: NumberAnswer, a: Point, b: Point, head: str) -> tuple[float, float] | None:
+    """Cites the two points of a comparison and returns their values; when one is blank, says so (None)."""
     out.cited += a.cells + b.cells
     out.items += [Item(issuer=p.issuer, year=p.year, value=p.value) for p in (a, b)]
-    head = f"{name} {label(s)}：{_when(a, b)}{out.shown(a, s)} → {_when(b, a)}{out.shown(b, s)}"
     if a.value is None or b.value is None:
         out.lines.append(head + "，有一方未填报，无法计算。")
+        return None
+    return a.value, b.value
+
+
+def _step(out: NumberAnswer, s: Subject, a: Point, b: Point, name: str, growth: bool) -> None:
+    head = f"{name} {label(s)}：{_when(a, b)}{out.shown(a, s)} → {_when(b, a)}{out.shown(b, s)}"
+    known = _both_known(out, a, b, head)
+    if known is None:
         return
-    diff = b.value - a.value
+    before, after = known
+    diff = after - before
     word = "增加" if diff > 0 else "减少" if diff < 0 else "持平"
     text = f"{head}，{word}" + (f" {out.fact(abs(diff))}{out.unit(s)}" if diff else "")
     if growth:
-        if a.value == 0:
+        if before == 0:
             text += "（上一期为 0，无法计算增减幅度）"
         else:
-            rate = diff / a.value
+            rate = diff / before
             out.facts.add(round(abs(rate) * 100, 1))
-            formula = f"({num(b.value)} − {num(a.value)}) ÷ {num(a.value)}"
+            formula = f"({num(after)} − {num(before)}) ÷ {num(before)}"
             text += f"，{'增长' if rate >= 0 else '下降'} {pct(abs(rate))}（{formula}）"
     out.lines.append(text + "。")
-    out.value = diff if not growth or a.value == 0 else diff / a.value
+    out.value = diff if not growth or before == 0 else diff / before
 
 
 def _place(named: list[str], key: str) -> int:
@@ -302,26 +311,25 @@ def _place(named: list[str], key: str) -> int:
 
 def _versus(out: NumberAnswer, s: Subject, a: Point, b: Point, growth: bool) -> None:
     """Two bodies of one year: how far the first named is above or below the second."""
-    out.cited += a.cells + b.cells
-    out.items += [Item(issuer=p.issuer, year=p.year, value=p.value) for p in (a, b)]
     head = f"{label(s)}：{who(a.issuer, a.year)} {out.shown(a, s)}，{who(b.issuer, b.year)} {out.shown(b, s)}"
-    if a.value is None or b.value is None:
-        out.lines.append(head + "，有一方未填报，无法计算。")
+    known = _both_known(out, a, b, head)
+    if known is None:
         return
-    diff = a.value - b.value
+    first, second = known
+    diff = first - second
     if not diff:
         out.lines.append(head + "，两者相同。")
         out.value = 0.0
         return
     text = f"{head}；{a.issuer} 比 {b.issuer} {'多' if diff > 0 else '少'} {out.fact(abs(diff))}{out.unit(s)}"
-    if growth and not b.value:
+    if growth and not second:
         text += f"（{b.issuer} 为 0，无法计算高低幅度）"
     elif growth:
-        rate = diff / b.value
+        rate = diff / second
         out.facts.add(round(abs(rate) * 100, 1))
-        text += f"（{'高' if rate > 0 else '低'} {pct(abs(rate))}，({num(a.value)} − {num(b.value)}) ÷ {num(b.value)}）"
+        text += f"（{'高' if rate > 0 else '低'} {pct(abs(rate))}，({num(first)} − {num(second)}) ÷ {num(second)}）"
     out.lines.append(text + "。")
-    out.value = diff if not growth or not b.value else diff / b.value
+    out.value = diff if not growth or not second else diff / second
 
 
 def _when(p: Point, other: Point) -> str:
